@@ -1,0 +1,51 @@
+"""The outbox's delivery: after a transaction that wrote events commits, a background
+task hands the new events to core.events subscribers and marks them dispatched."""
+
+from django.db import transaction
+
+from knutpunkt.core import clock
+from knutpunkt.core import events as core_events
+
+from .models import CaseEvent
+
+BATCH = 500
+MAX_ATTEMPTS = 10
+
+
+def schedule_dispatch() -> None:
+    """Enqueue one dispatch task when the current transaction commits, however many
+    events it wrote."""
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and any(getattr(item[1], "_knutpunkt_outbox", False) for item in conn.run_on_commit):
+        return
+
+    def enqueue():
+        from .tasks import dispatch_events
+
+        dispatch_events.enqueue()
+
+    enqueue._knutpunkt_outbox = True
+    if conn.in_atomic_block:
+        transaction.on_commit(enqueue)
+    else:
+        enqueue()
+
+
+def dispatch_pending(limit: int = BATCH) -> int:
+    """Deliver up to `limit` undispatched events, oldest first. Returns how many."""
+    done = 0
+    with transaction.atomic():
+        qs = CaseEvent.objects.filter(dispatched_at__isnull=True, dispatch_attempts__lt=MAX_ATTEMPTS).order_by("occurred_at")
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        for event in qs[:limit]:
+            errors = core_events.deliver(event)
+            if errors:
+                event.dispatch_attempts += 1
+                event.dispatch_error = "\n".join(errors)[:4000]
+                event.save(update_fields=["dispatch_attempts", "dispatch_error"])
+            else:
+                event.dispatched_at = clock.now()
+                event.save(update_fields=["dispatched_at"])
+                done += 1
+    return done

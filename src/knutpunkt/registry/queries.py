@@ -1,0 +1,209 @@
+"""Policy-aware reads of the registry. Views, API and exports read through here.
+
+Every queryset starts from the access policy's filter; single objects come back with
+the policy's Visibility, and a hidden object is reported as not found — a reader
+without the right cannot even learn that it exists.
+"""
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from knutpunkt.access import policy
+from knutpunkt.access.policy import Visibility
+from knutpunkt.core import clock
+from knutpunkt.core.errors import NotFound
+
+from .models import Case, CaseEvent, Deadline, Document, Party
+
+REFERENCE_RE = re.compile(r"^\s*([A-Za-zÅÄÖåäö]{1,20})\s*(\d{4})\s*/\s*(H?\d+)(?:\s*-\s*(\d+))?\s*$")
+
+
+def cases_for(user) -> QuerySet[Case]:
+    return Case.objects.filter(policy.case_filter(user)).select_related(
+        "diary", "diary__authority", "officer", "responsible_unit", "process", "case_type"
+    )
+
+
+def documents_for(user) -> QuerySet[Document]:
+    return Document.objects.filter(policy.document_filter(user)).select_related("case", "diary", "document_type")
+
+
+def _parse_uuid(value) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def get_case(user, key) -> tuple[Case, Visibility]:
+    """A case by id or diarienummer, with the reader's visibility; NotFound if hidden."""
+    qs = Case.objects.select_related(
+        "diary__authority", "officer", "responsible_unit", "process", "case_type", "main_case", "registered_by", "voided_by"
+    )
+    pk = _parse_uuid(key)
+    case = (qs.filter(pk=pk) if pk else qs.filter(reference__iexact=str(key).strip())).first()
+    if case is None:
+        raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    visibility = policy.case_visibility(user, case)
+    if visibility == Visibility.HIDDEN:
+        raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    return case, visibility
+
+
+def get_document(user, key) -> tuple[Document, Visibility]:
+    qs = Document.objects.select_related("case", "diary__authority", "document_type", "registered_by", "voided_by")
+    pk = _parse_uuid(key)
+    document = (qs.filter(pk=pk) if pk else qs.filter(reference__iexact=str(key).strip())).first()
+    if document is None:
+        raise NotFound("Handlingen finns inte eller så saknar du behörighet att se den.")
+    visibility = policy.document_visibility(user, document)
+    if visibility == Visibility.HIDDEN:
+        raise NotFound("Handlingen finns inte eller så saknar du behörighet att se den.")
+    return document, visibility
+
+
+def case_documents(user, case: Case) -> QuerySet[Document]:
+    return documents_for(user).filter(case=case).prefetch_related("correspondents__party").order_by("number")
+
+
+def case_events(user, case: Case) -> QuerySet[CaseEvent]:
+    # Visibility of the timeline follows the case (checked by get_case).
+    if policy.case_visibility(user, case) == Visibility.HIDDEN:
+        return CaseEvent.objects.none()
+    return CaseEvent.objects.filter(case=case).select_related("actor", "document").order_by("sequence")
+
+
+def case_parties(user, case: Case):
+    if policy.case_visibility(user, case) != Visibility.FULL:
+        return []
+    return list(case.case_parties.select_related("party").order_by("added_at"))
+
+
+@dataclass
+class CaseSearch:
+    """Criteria for finding cases; every field optional."""
+
+    text: str = ""
+    reference: str = ""
+    party: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    status: str = ""
+    process_id: int | None = None
+    diary_id: int | None = None
+    officer_id: int | None = None
+    include_voided: bool = False
+
+
+def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
+    qs = cases_for(user)
+    if not criteria.include_voided:
+        qs = qs.filter(voided_at__isnull=True)
+    if criteria.reference:
+        qs = qs.filter(_reference_q(criteria.reference))
+    if criteria.text:
+        for word in criteria.text.split()[:10]:
+            qs = qs.filter(
+                Q(title__icontains=word) | Q(description__icontains=word) | Q(reference__icontains=word)
+                | Q(documents__title__icontains=word)
+            )
+        qs = qs.distinct()
+    if criteria.party:
+        qs = qs.filter(pk__in=_party_case_ids(criteria.party))
+    if criteria.date_from:
+        qs = qs.filter(opened_date__gte=criteria.date_from)
+    if criteria.date_to:
+        qs = qs.filter(opened_date__lte=criteria.date_to)
+    if criteria.status == "open":
+        qs = qs.filter(status__in=Case.OPEN_STATUSES)
+    elif criteria.status:
+        qs = qs.filter(status=criteria.status)
+    if criteria.process_id:
+        qs = qs.filter(process_id=criteria.process_id)
+    if criteria.diary_id:
+        qs = qs.filter(diary_id=criteria.diary_id)
+    if criteria.officer_id:
+        qs = qs.filter(officer_id=criteria.officer_id)
+    return qs.order_by("-registered_at")
+
+
+def _reference_q(text: str) -> Q:
+    match = REFERENCE_RE.match(text)
+    if match:
+        prefix, year, number, _doc = match.groups()
+        return Q(diary__prefix__iexact=prefix, year=int(year), number=int(number)) if not number.startswith("H") else Q(pk__in=[])
+    return Q(reference__icontains=text.strip())
+
+
+def _party_case_ids(text: str):
+    from .identity import normalise_org_number, normalise_personal_number
+    from knutpunkt.core.errors import RuleViolation
+
+    text = text.strip()
+    q = Q()
+    digits = re.sub(r"[\s\-+]", "", text)
+    if digits.isdigit() and len(digits) in (10, 12):
+        for normalise, field in ((normalise_personal_number, "personal_number"), (normalise_org_number, "org_number")):
+            try:
+                q |= Q(**{field: normalise(text)})
+            except RuleViolation:
+                pass
+    for word in text.split()[:5]:
+        q |= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(organisation_name__icontains=word)
+    party_ids = Party.objects.filter(q).values("pk")
+    return Case.objects.filter(
+        Q(case_parties__party_id__in=party_ids) | Q(documents__correspondents__party_id__in=party_ids)
+    ).values("pk")
+
+
+def my_open_cases(user) -> QuerySet[Case]:
+    return cases_for(user).filter(officer=user, status__in=Case.OPEN_STATUSES, voided_at__isnull=True).order_by("registered_at")
+
+
+def overdue_deadlines(user) -> QuerySet[Deadline]:
+    return (
+        Deadline.objects.filter(policy.case_filter(user, prefix="case__"))
+        .filter(Q(assigned_to=user) | Q(case__officer=user), completed_at__isnull=True, due_date__lt=clock.today())
+        .select_related("case")
+        .order_by("due_date")
+    )
+
+
+def upcoming_deadlines(user, days: int = 14) -> QuerySet[Deadline]:
+    today = clock.today()
+    return (
+        Deadline.objects.filter(policy.case_filter(user, prefix="case__"))
+        .filter(Q(assigned_to=user) | Q(case__officer=user), completed_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=days))
+        .select_related("case")
+        .order_by("due_date")
+    )
+
+
+def recently_registered_documents(user, limit: int = 20) -> QuerySet[Document]:
+    return documents_for(user).filter(voided_at__isnull=True).order_by("-registered_at")[:limit]
+
+
+def parties_for(user) -> QuerySet[Party]:
+    """Parties that appear in at least one case or document the reader can see."""
+    visible_cases = Case.objects.filter(policy.case_filter(user)).values("pk")
+    visible_docs = Document.objects.filter(policy.document_filter(user)).values("pk")
+    return Party.objects.filter(
+        Q(case_links__case_id__in=visible_cases) | Q(correspondence__document_id__in=visible_docs)
+    ).distinct()
+
+
+def journal_entries(user, diary, date_from: dt.date, date_to: dt.date) -> QuerySet[Document]:
+    """The diary's registrations in a period (diarieutdrag), as the reader may see them."""
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    return (
+        documents_for(user)
+        .filter(diary=diary, registered_at__gte=start, registered_at__lt=end)
+        .prefetch_related("correspondents__party")
+        .order_by("registered_at", "reference")
+    )

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Knutpunkt – administration"
+admin.site.site_title = "Knutpunkt"
+admin.site.index_title = "Systemförvaltning"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("knutpunkt.api.urls")),
+    path("", include("knutpunkt.web.urls")),
+]
