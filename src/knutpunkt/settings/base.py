@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "knutpunkt.core",
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "knutpunkt.registry",
     "knutpunkt.files",
     "knutpunkt.intake",
+    "knutpunkt.demo",
     "knutpunkt.api",
 ]
 
