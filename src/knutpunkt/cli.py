@@ -1,4 +1,8 @@
-"""The `knutpunkt` console script: manage.py with our settings as default."""
+"""The `knutpunkt` console script: manage.py with our settings as default.
+
+Our own commands are written with hyphens (`knutpunkt verify-files`); Django's
+command modules use underscores, so the first word is translated.
+"""
 
 import os
 import sys
@@ -6,7 +10,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knutpunkt.settings.base")
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    default_settings = "knutpunkt.settings.demo" if len(argv) > 1 and argv[1] == "demo" else "knutpunkt.settings.base"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
