@@ -28,6 +28,7 @@ class File(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     current_version = models.ForeignKey("FileVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    is_secret = models.BooleanField("sekretess", default=False, help_text="Denna fil omfattas av handlingens sekretessmarkering")
 
     class Meta:
         verbose_name = "fil"

@@ -142,6 +142,10 @@ class RoleAssignment(models.Model):
     role = models.CharField("roll", max_length=20, choices=Role.choices)
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments", verbose_name="myndighet")
     diary = models.ForeignKey(Diary, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments", verbose_name="diarium")
+    protected_identity_access = models.BooleanField(
+        "får se skyddade personuppgifter", default=False,
+        help_text="Ger rätt att se verklig identitet och adress för parter med skyddad identitet i detta diarium/denna myndighet.",
+    )
 
     class Meta:
         verbose_name = "rolltilldelning"

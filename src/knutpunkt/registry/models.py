@@ -12,6 +12,36 @@ from knutpunkt.core.ids import new_id
 from knutpunkt.organisations.models import Diary, Organisation, Unit
 
 
+class PersonalDataLevel(models.TextChoices):
+    """The "GDPR-skydd", separate from secrecy: how far personal data may travel."""
+
+    PUBLISHABLE = "publicerbar", "Får publiceras"
+    EXTERNAL = "skyddad_externt", "Skyddad externt (aldrig på webben)"
+    PROTECTED = "skyddad", "Skyddad (endast handläggare och registratorer)"
+
+
+class Protectable(models.Model):
+    """What the access policy reads on a case or a document, kept on the row itself so
+    the policy's filter is a plain WHERE clause. Written only by registry.secrecy."""
+
+    public_title = models.CharField("offentlig rubrik", max_length=500, blank=True)
+    title_secret = models.BooleanField("rubriken sekretess", default=False)
+    description_secret = models.BooleanField("beskrivningen sekretess", default=False)
+    parties_secret = models.BooleanField("parterna sekretess", default=False)
+    files_secret = models.BooleanField("filerna sekretess", default=False)
+    personal_data_level = models.CharField(
+        "personuppgiftsskydd", max_length=20, choices=PersonalDataLevel.choices, default=PersonalDataLevel.PUBLISHABLE
+    )
+    restricted = models.BooleanField("begränsad åtkomst", default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_secret(self) -> bool:
+        return self.title_secret or self.description_secret or self.parties_secret or self.files_secret
+
+
 class Party(models.Model):
     """A private person or an organisation that appears in cases; reused across them."""
 
@@ -58,7 +88,7 @@ class Party(models.Model):
         return self.personal_number or self.org_number
 
 
-class Case(models.Model):
+class Case(Protectable):
     class Status(models.TextChoices):
         OPENED = "oppnat", "Öppnat"
         IN_PROGRESS = "pagaende", "Pågående"
@@ -89,6 +119,7 @@ class Case(models.Model):
     voided_at = models.DateTimeField("makulerat", null=True, blank=True)
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     void_reason = models.TextField("skäl för makulering", blank=True)
+    access_groups = models.ManyToManyField("access.AccessGroup", blank=True, related_name="cases", verbose_name="åtkomstgrupper")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -160,7 +191,7 @@ class Deadline(models.Model):
         ordering = ["due_date"]
 
 
-class Document(models.Model):
+class Document(Protectable):
     """A registered handling. In a case its number is `PREFIX YYYY/N-M`; kept without a
     case (postlista series) it takes a number of the diary's document series."""
 
@@ -184,6 +215,7 @@ class Document(models.Model):
     voided_at = models.DateTimeField("makulerad", null=True, blank=True)
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     void_reason = models.TextField("skäl för makulering", blank=True)
+    access_groups = models.ManyToManyField("access.AccessGroup", blank=True, related_name="documents", verbose_name="åtkomstgrupper")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -248,3 +280,42 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class SecrecyMarking(models.Model):
+    """A sekretessmarkering on a case or a document: one or more provisions, which parts
+    are secret, and who set it, when and why. A new marking replaces the previous one
+    (which is kept, revoked); the object's Protectable fields mirror the active one."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="secrecy_markings")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="secrecy_markings")
+    provisions = models.ManyToManyField("access.LegalProvision", related_name="markings", verbose_name="lagrum")
+    title_secret = models.BooleanField("rubriken", default=False)
+    description_secret = models.BooleanField("beskrivningen", default=False)
+    parties_secret = models.BooleanField("parterna", default=False)
+    files_secret = models.BooleanField("filerna", default=False)
+    public_title = models.CharField("offentlig rubrik", max_length=500, blank=True)
+    reason = models.TextField("skäl")
+    review_on = models.DateField("omprövas", null=True, blank=True)
+    expires_on = models.DateField("upphör", null=True, blank=True)
+    set_at = models.DateTimeField("satt")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="satt av")
+    revoked_at = models.DateTimeField("hävd", null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoke_reason = models.TextField("skäl för hävning", blank=True)
+
+    class Meta:
+        verbose_name = "sekretessmarkering"
+        verbose_name_plural = "sekretessmarkeringar"
+        ordering = ["-set_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, document__isnull=True) | models.Q(case__isnull=True, document__isnull=False),
+                name="marking_on_case_xor_document",
+            ),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
