@@ -65,6 +65,10 @@ def store_blob(stream) -> Blob:
             return existing
         name = storage_name_for(sha)
         tmp.seek(0)
+        if default_storage.exists(name) and _stored_hash(name) != sha:
+            # No row vouches for this file: a leftover of a write that crashed half-way
+            # or was tampered with. Never let it stand in for the content just received.
+            default_storage.delete(name)
         if not default_storage.exists(name):
             saved = default_storage.save(name, DjangoFile(tmp, name=name))
             if saved != name:  # storage renamed on a race: keep the canonical one
@@ -76,6 +80,9 @@ def store_blob(stream) -> Blob:
 
 @transaction.atomic
 def add_file(document: Document, stream, filename: str, *, actor, comment: str = "") -> File:
+    # Re-read under a row lock: the caller's instance may be stale, and a document voided
+    # meanwhile (void_document locks the same row) must not get new files.
+    document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
     registry_rules.check_may_edit_document(actor, document)
     registry_rules.check_not_voided(document)
     filename = check_filename(filename)
@@ -112,6 +119,14 @@ def add_version(file: File, stream, filename: str | None = None, *, actor, comme
         data={"file_id": str(file.pk), "version": version.version, "filename": filename, "sha256": blob.sha256, "size": blob.size},
     )
     return version
+
+
+def _stored_hash(name: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def open_blob(blob: Blob):
