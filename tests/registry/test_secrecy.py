@@ -1,0 +1,134 @@
+"""Secrecy services and what the policy then answers, reader by reader."""
+
+import datetime as dt
+
+import pytest
+
+from knutpunkt.access import policy
+from knutpunkt.access.models import AccessGroup, LegalProvision
+from knutpunkt.access.policy import Visibility
+from knutpunkt.core.errors import PermissionDenied, RuleViolation
+from knutpunkt.organisations.models import Role, RoleAssignment
+from knutpunkt.registry import secrecy, services
+from knutpunkt.registry.models import Case, PersonalDataLevel
+from tests.factories import DiaryFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sn_provision():
+    return LegalProvision.objects.get(organisation=None, reference="26 kap. 1 §")
+
+
+@pytest.fixture
+def case(diary, registrator):
+    return services.register_case(diary, actor=registrator, title="Ansökan om bistånd för Kalle Hemlig")
+
+
+def test_seeded_provisions_exist():
+    assert LegalProvision.objects.filter(organisation=None).count() >= 20
+    assert LegalProvision.objects.get(reference="26 kap. 1 §").chapter == 26
+
+
+def test_marking_needs_provision_and_public_title(case, registrator, sn_provision):
+    with pytest.raises(RuleViolation) as err:
+        secrecy.set_marking(case, actor=registrator, provisions=[], secret_parts={"title"}, reason="SoL", public_title="X")
+    assert err.value.code == "provision_required"
+    with pytest.raises(RuleViolation) as err:
+        secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"title"}, reason="SoL")
+    assert err.value.code == "public_title_required"
+    with pytest.raises(RuleViolation) as err:
+        secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"title"}, reason="", public_title="Bistånd")
+    assert err.value.code == "reason_required"
+    case.refresh_from_db()
+    assert not case.is_secret
+
+
+def test_expired_provision_refused(case, registrator):
+    old = LegalProvision.objects.create(reference="99 kap. 1 §", short_title="Upphävd", valid_to=dt.date(2020, 1, 1))
+    with pytest.raises(RuleViolation) as err:
+        secrecy.set_marking(case, actor=registrator, provisions=[old], secret_parts={"description"}, reason="x")
+    assert err.value.code == "expired_provision"
+
+
+def test_masked_reader_sees_public_title_only(diary, case, registrator, sn_provision):
+    secrecy.set_marking(
+        case, actor=registrator, provisions=[sn_provision], secret_parts={"title", "parties"}, reason="SoL-ärende",
+        public_title="Ansökan om ekonomiskt bistånd",
+    )
+    case.refresh_from_db()
+    reader = user_with_role(diary, Role.LASARE)
+    view = policy.case_view(reader, case)
+    assert view.level == Visibility.MASKED and not view.title and not view.parties and view.description
+    assert policy.shown_title(case, view) == "Ansökan om ekonomiskt bistånd"
+    assert policy.case_view(registrator, case).full
+    outsider = user_with_role(DiaryFactory(), Role.REGISTRATOR)
+    assert policy.case_view(outsider, case).hidden
+    # The database form agrees, field by field.
+    assert not Case.objects.filter(policy.field_filter(reader, "case", "title")).filter(pk=case.pk).exists()
+    assert Case.objects.filter(policy.case_filter(reader)).filter(pk=case.pk).exists()
+    assert not Case.objects.filter(policy.case_filter(outsider)).filter(pk=case.pk).exists()
+
+
+def test_restriction_limits_full_view_to_insiders(diary, case, registrator):
+    officer = user_with_role(diary, Role.HANDLAGGARE)
+    colleague = user_with_role(diary, Role.HANDLAGGARE)
+    member = user_with_role(diary, Role.LASARE)
+    services.update_case(case, actor=registrator, reason="Fördelning", officer=officer)
+    group = AccessGroup.objects.create(authority=diary.authority, name="Utredare")
+    group.members.add(member)
+    secrecy.set_restriction(case, actor=registrator, restricted=True, access_groups=[group], reason="Känsligt")
+    case.refresh_from_db()
+    for who in (officer, registrator, member):
+        policy.forget(who)
+        assert policy.case_view(who, case).full, who
+    view = policy.case_view(colleague, case)
+    assert view.level == Visibility.MASKED and not view.description and not view.parties and not view.files
+    assert not policy.may_edit_case(colleague, case)
+    assert set(Case.objects.filter(policy.field_filter(member, "case", "full")).values_list("pk", flat=True)) == {case.pk}
+
+
+def test_group_from_other_authority_refused(case, registrator):
+    foreign = AccessGroup.objects.create(authority=DiaryFactory().authority, name="Annan")
+    with pytest.raises(RuleViolation) as err:
+        secrecy.set_restriction(case, actor=registrator, restricted=True, access_groups=[foreign], reason="x")
+    assert err.value.code == "group_other_authority"
+
+
+def test_personal_data_protected_hides_parties_from_readers(diary, case, registrator):
+    secrecy.set_personal_data_level(case, PersonalDataLevel.PROTECTED, actor=registrator, reason="Känsliga uppgifter")
+    case.refresh_from_db()
+    reader = user_with_role(diary, Role.LASARE)
+    view = policy.case_view(reader, case)
+    assert view.level == Visibility.MASKED and not view.parties and view.title
+
+
+def test_protected_identity_needs_explicit_right(diary, registrator):
+    from knutpunkt.registry.models import Party
+
+    party = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Skyddad", last_name="Person", is_protected_identity=True)
+    assert policy.party_name(registrator, party, diary.pk) == "Skyddad identitet"
+    RoleAssignment.objects.filter(user=registrator).update(protected_identity_access=True)
+    policy.forget(registrator)
+    assert policy.party_name(registrator, party, diary.pk) == "Skyddad Person"
+
+
+def test_reader_cannot_mark(diary, case, sn_provision):
+    reader = user_with_role(diary, Role.LASARE)
+    with pytest.raises(PermissionDenied):
+        secrecy.set_marking(case, actor=reader, provisions=[sn_provision], secret_parts={"description"}, reason="x")
+
+
+def test_marking_replaced_and_revoked_keeps_history(case, registrator, sn_provision):
+    secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"description"}, reason="Första")
+    secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"files"}, reason="Andra")
+    case.refresh_from_db()
+    assert case.files_secret and not case.description_secret
+    secrecy.revoke_marking(case, actor=registrator, reason="Sekretessen har upphört")
+    case.refresh_from_db()
+    assert not case.is_secret
+    assert case.secrecy_markings.count() == 2 and not case.secrecy_markings.filter(revoked_at__isnull=True).exists()
+    assert list(case.events.filter(type__startswith="case.secrecy").values_list("type", flat=True)) == [
+        "case.secrecy_marked", "case.secrecy_marked", "case.secrecy_revoked",
+    ]
