@@ -1,4 +1,4 @@
-"""Secrecy vocabulary and who-may-see: legal provisions, access groups, the audit log.
+"""Secrecy vocabulary and who-may-see: legal provisions and access groups.
 
 The markings themselves sit on cases and documents (registry.SecrecyMarking); this app
 owns what they refer to and the policy that reads them.
@@ -59,35 +59,3 @@ class AccessGroup(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.authority.code})"
-
-
-class AuditEntry(models.Model):
-    """One line of the append-only audit log. `hash` covers this entry and the previous
-    entry's hash, so an altered, removed or reordered entry breaks the chain."""
-
-    sequence = models.PositiveBigIntegerField(unique=True)
-    occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=60, db_index=True)
-    object_type = models.CharField(max_length=40, blank=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
-    object_label = models.CharField(max_length=200, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    ip_address = models.CharField(max_length=45, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = "loggpost"
-        verbose_name_plural = "granskningslogg"
-        ordering = ["sequence"]
-        indexes = [models.Index(fields=["actor", "occurred_at"]), models.Index(fields=["object_type", "object_id"])]
-
-
-class AuditChainHead(models.Model):
-    """The single row that serialises appends to the audit chain."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_sequence = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)

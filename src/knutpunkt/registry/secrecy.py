@@ -10,7 +10,8 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
-from knutpunkt.access import audit, policy
+from knutpunkt.access import policy
+from knutpunkt.core import audit
 from knutpunkt.access.models import AccessGroup, LegalProvision
 from knutpunkt.core import clock
 from knutpunkt.core.errors import PermissionDenied, RuleViolation

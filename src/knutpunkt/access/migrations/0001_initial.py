@@ -16,14 +16,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
-            fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_sequence', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-            ],
-        ),
-        migrations.CreateModel(
             name='AccessGroup',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -38,30 +30,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'åtkomstgrupper',
                 'ordering': ['authority', 'name'],
                 'constraints': [models.UniqueConstraint(fields=('authority', 'name'), name='uniq_access_group_name')],
-            },
-        ),
-        migrations.CreateModel(
-            name='AuditEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True)),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(db_index=True, max_length=60)),
-                ('object_type', models.CharField(blank=True, max_length=40)),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('object_label', models.CharField(blank=True, max_length=200)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('ip_address', models.CharField(blank=True, max_length=45)),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'loggpost',
-                'verbose_name_plural': 'granskningslogg',
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['actor', 'occurred_at'], name='access_audi_actor_i_86d9b3_idx'), models.Index(fields=['object_type', 'object_id'], name='access_audi_object__29c762_idx')],
             },
         ),
         migrations.CreateModel(

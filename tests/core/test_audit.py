@@ -1,7 +1,7 @@
 import pytest
 
-from knutpunkt.access import audit
-from knutpunkt.access.models import AuditEntry
+from knutpunkt.core import audit
+from knutpunkt.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
