@@ -53,9 +53,23 @@ def _object_fields(obj) -> tuple[str, str, str]:
     return object_type, str(obj.pk), str(label)[:200]
 
 
-def log(action: str, *, actor=None, obj=None, details: dict | None = None, ip_address: str = "", actor_name: str = "") -> AuditEntry:
+def log(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    details: dict | None = None,
+    ip_address: str = "",
+    actor_name: str = "",
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_label: str | None = None,
+) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction when there is one."""
-    object_type, object_id, label = _object_fields(obj)
+    object_type_, object_id_, label_ = _object_fields(obj)
+    object_type = object_type if object_type is not None else object_type_
+    object_id = object_id if object_id is not None else object_id_
+    label = object_label if object_label is not None else label_
     with transaction.atomic():
         AuditChainHead.objects.get_or_create(pk=1)
         AuditChainHead.objects.filter(pk=1).update(last_sequence=F("last_sequence") + 1)

@@ -42,7 +42,11 @@ class AuditEntry(models.Model):
         verbose_name = "loggpost"
         verbose_name_plural = "granskningslogg"
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["actor", "occurred_at"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action", "object_label", "occurred_at"], name="audit_signin_idx"),
+        ]
 
 
 class AuditChainHead(models.Model):

@@ -98,6 +98,10 @@ INSTALLED_APPS = [
 ]
 
 AUTH_USER_MODEL = "organisations.User"
+AUTHENTICATION_BACKENDS = ["knutpunkt.access.backends.LockoutModelBackend"]
+KNUTPUNKT_LOCKOUT_FAILURES = int(env("LOCKOUT_FAILURES", "5"))
+KNUTPUNKT_LOCKOUT_MINUTES = int(env("LOCKOUT_MINUTES", "15"))
+KNUTPUNKT_TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:my_work"
 LOGOUT_REDIRECT_URL = "web:login"
