@@ -82,7 +82,7 @@ def store_blob(stream) -> Blob:
 def add_file(document: Document, stream, filename: str, *, actor, comment: str = "") -> File:
     # Re-read under a row lock: the caller's instance may be stale, and a document voided
     # meanwhile (void_document locks the same row) must not get new files.
-    document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).select_related("case").get(pk=document.pk)
     registry_rules.check_may_edit_document(actor, document)
     registry_rules.check_not_voided(document)
     filename = check_filename(filename)
@@ -100,7 +100,7 @@ def add_file(document: Document, stream, filename: str, *, actor, comment: str =
 
 @transaction.atomic
 def add_version(file: File, stream, filename: str | None = None, *, actor, comment: str = "") -> FileVersion:
-    file = File.objects.select_for_update().select_related("document__case").get(pk=file.pk)
+    file = File.objects.select_for_update(of=("self",)).select_related("document__case").get(pk=file.pk)
     document = file.document
     registry_rules.check_may_edit_document(actor, document)
     registry_rules.check_not_voided(document)
