@@ -132,3 +132,33 @@ def test_marking_replaced_and_revoked_keeps_history(case, registrator, sn_provis
     assert list(case.events.filter(type__startswith="case.secrecy").values_list("type", flat=True)) == [
         "case.secrecy_marked", "case.secrecy_marked", "case.secrecy_revoked",
     ]
+
+
+def test_search_matches_secret_text_only_for_full_readers(diary, case, registrator, sn_provision):
+    from knutpunkt.registry.queries import CaseSearch, search_cases
+
+    secrecy.set_marking(
+        case, actor=registrator, provisions=[sn_provision], secret_parts={"title"}, reason="SoL", public_title="Ekonomiskt bistånd",
+    )
+    reader = user_with_role(diary, Role.LASARE)
+    assert list(search_cases(registrator, CaseSearch(text="Hemlig"))) == [case]
+    assert list(search_cases(reader, CaseSearch(text="Hemlig"))) == []
+    assert list(search_cases(reader, CaseSearch(text="bistånd"))) == [case]
+
+
+def test_party_search_respects_protected_identity_and_secret_parties(diary, case, registrator, sn_provision):
+    from knutpunkt.registry.models import Party
+    from knutpunkt.registry.queries import CaseSearch, search_cases
+
+    party = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Greta", last_name="Skyddadsson", is_protected_identity=True)
+    services.add_party(case, party, "sokande", actor=registrator)
+    assert list(search_cases(registrator, CaseSearch(party="Skyddadsson"))) == []
+    RoleAssignment.objects.filter(user=registrator).update(protected_identity_access=True)
+    policy.forget(registrator)
+    assert list(search_cases(registrator, CaseSearch(party="Skyddadsson"))) == [case]
+    other = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Olle", last_name="Öppen")
+    services.add_party(case, other, "motpart", actor=registrator)
+    reader = user_with_role(diary, Role.LASARE)
+    assert list(search_cases(reader, CaseSearch(party="Öppen"))) == [case]
+    secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"parties"}, reason="SoL")
+    assert list(search_cases(reader, CaseSearch(party="Öppen"))) == []

@@ -18,7 +18,7 @@ from knutpunkt.access.policy import Visibility
 from knutpunkt.core import clock
 from knutpunkt.core.errors import NotFound
 
-from .models import Case, CaseEvent, Deadline, Document, Party
+from .models import Case, CaseEvent, CaseParty, Correspondent, Deadline, Document, Party
 
 REFERENCE_RE = re.compile(r"^\s*([A-Za-zÅÄÖåäö]{1,20})\s*(\d{4})\s*/\s*(H?\d+)(?:\s*-\s*(\d+))?\s*$")
 
@@ -108,13 +108,9 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
         qs = qs.filter(_reference_q(criteria.reference))
     if criteria.text:
         for word in criteria.text.split()[:10]:
-            qs = qs.filter(
-                Q(title__icontains=word) | Q(description__icontains=word) | Q(reference__icontains=word)
-                | Q(documents__title__icontains=word)
-            )
-        qs = qs.distinct()
+            qs = qs.filter(_text_q(user, word))
     if criteria.party:
-        qs = qs.filter(pk__in=_party_case_ids(criteria.party))
+        qs = qs.filter(pk__in=_party_case_ids(user, criteria.party))
     if criteria.date_from:
         qs = qs.filter(opened_date__gte=criteria.date_from)
     if criteria.date_to:
@@ -140,7 +136,30 @@ def _reference_q(text: str) -> Q:
     return Q(reference__icontains=text.strip())
 
 
-def _party_case_ids(text: str):
+def _text_q(user, word: str) -> Q:
+    """Match a word only in text the reader may see: a secret title is searched through
+    its offentlig rubrik, a secret description not at all."""
+    title_ok = policy.field_filter(user, "case", "title")
+    description_ok = policy.field_filter(user, "case", "description")
+    doc_ids = (
+        Document.objects.filter(policy.document_filter(user))
+        .filter(
+            (Q(title__icontains=word) & policy.field_filter(user, "document", "title")) | Q(public_title__icontains=word)
+        )
+        .values("case_id")
+    )
+    return (
+        Q(reference__icontains=word)
+        | (Q(title__icontains=word) & title_ok)
+        | Q(public_title__icontains=word)
+        | (Q(description__icontains=word) & description_ok)
+        | Q(pk__in=doc_ids)
+    )
+
+
+def _party_case_ids(user, text: str):
+    """Cases where a matching party appears in a part the reader may see. A party with
+    skyddad identitet is matched only in diaries where the reader has that right."""
     from .identity import normalise_org_number, normalise_personal_number
     from knutpunkt.core.errors import RuleViolation
 
@@ -155,10 +174,25 @@ def _party_case_ids(text: str):
                 pass
     for word in text.split()[:5]:
         q |= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(organisation_name__icontains=word)
+    reader = policy.reader_for(user)
     party_ids = Party.objects.filter(q).values("pk")
+    via_case = CaseParty.objects.filter(party_id__in=party_ids).filter(
+        policy.case_filter(user, prefix="case__") & policy.field_filter(user, "case", "parties", prefix="case__")
+    ).filter(_protected_party_ok(reader, "case__diary_id"))
+    via_documents = Correspondent.objects.filter(party_id__in=party_ids).filter(
+        policy.document_filter(user, prefix="document__") & policy.field_filter(user, "document", "parties", prefix="document__")
+    ).filter(_protected_party_ok(reader, "document__diary_id"))
     return Case.objects.filter(
-        Q(case_parties__party_id__in=party_ids) | Q(documents__correspondents__party_id__in=party_ids)
+        Q(pk__in=via_case.values("case_id")) | Q(pk__in=via_documents.values("document__case_id"))
     ).values("pk")
+
+
+def _protected_party_ok(reader, diary_path: str) -> Q:
+    # Explicit right only, also for global administrators (policy rule 5).
+    allowed = Q(party__is_protected_identity=False)
+    if reader.protected_identity_diaries:
+        allowed |= Q(**{f"{diary_path}__in": sorted(reader.protected_identity_diaries)})
+    return allowed
 
 
 def my_open_cases(user) -> QuerySet[Case]:
