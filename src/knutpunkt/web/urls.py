@@ -1,4 +1,42 @@
+"""Staff pages. Paths are Swedish, like the pages; names are stable for templates and tests."""
+
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
+from .views import cases, documents, home, register, search
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.my_work, name="my_work"),
+    path("logga-in/", home.StaffLoginView.as_view(), name="login"),
+    path("logga-ut/", LogoutView.as_view(), name="logout"),
+    # Registering
+    path("registrera/", register.register, name="register"),
+    path("registrera/arende/", register.case_lookup, name="case_lookup"),
+    path("registrera/typer/", register.register_types, name="register_types"),
+    # Finding
+    path("arenden/", search.search, name="search"),
+    path("diarieutdrag/", search.journal, name="journal"),
+    # A case and its actions
+    path("arende/<uuid:case_id>/", cases.case_detail, name="case_detail"),
+    path("arende/<uuid:case_id>/andra/", cases.case_edit, name="case_edit"),
+    path("arende/<uuid:case_id>/status/", cases.case_status, name="case_status"),
+    path("arende/<uuid:case_id>/avsluta/", cases.case_close, name="case_close"),
+    path("arende/<uuid:case_id>/ateroppna/", cases.case_reopen, name="case_reopen"),
+    path("arende/<uuid:case_id>/makulera/", cases.case_void, name="case_void"),
+    path("arende/<uuid:case_id>/handlingar/", cases.case_add_document, name="case_add_document"),
+    path("arende/<uuid:case_id>/bevakningar/", cases.case_add_deadline, name="case_add_deadline"),
+    path("arende/<uuid:case_id>/bevakningar/<int:deadline_id>/klar/", cases.deadline_complete, name="deadline_complete"),
+    path("arende/<uuid:case_id>/parter/", cases.case_add_party, name="case_add_party"),
+    path("arende/<uuid:case_id>/lankar/", cases.case_link, name="case_link"),
+    # /arende/KS 2026/12/ → the case page (after the UUID paths, which it would swallow)
+    path("arende/<path:reference>/", cases.case_by_reference, name="case_by_reference"),
+    # A document, its files
+    path("handling/<uuid:document_id>/", documents.document_detail, name="document_detail"),
+    path("handling/<uuid:document_id>/andra/", documents.document_edit, name="document_edit"),
+    path("handling/<uuid:document_id>/makulera/", documents.document_void, name="document_void"),
+    path("handling/<uuid:document_id>/filer/", documents.document_add_file, name="document_add_file"),
+    path("handling/<path:reference>/", documents.document_by_reference, name="document_by_reference"),
+    path("fil/<uuid:file_id>/", documents.file_download, name="file_download"),
+    path("fil/<uuid:file_id>/versioner/", documents.file_add_version, name="file_add_version"),
+]

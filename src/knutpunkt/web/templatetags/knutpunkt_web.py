@@ -1,0 +1,104 @@
+"""Template helpers of the staff pages: accessible form fields, the error summary and
+Swedish formats."""
+
+from django import forms, template
+
+from knutpunkt.registry.identity import format_org_number, format_personal_number
+
+register = template.Library()
+
+
+def _first_input_id(bound_field) -> str:
+    """The id a link in the error summary should move focus to."""
+    if isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+@register.inclusion_tag("web/includes/field.html")
+def field(bound_field, css_class: str = "", hint: str = ""):
+    widget = bound_field.field.widget
+    is_choice_group = isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+    return {
+        "f": bound_field,
+        "css_class": css_class,
+        "extra_hint": hint,
+        "is_group": is_choice_group,
+        "is_checkbox": isinstance(widget, forms.CheckboxInput),
+        "is_required": bound_field.field.required or bool(widget.attrs.get("required")),
+        "describedby": " ".join(
+            part for part, show in (
+                (f"{bound_field.auto_id}_helptext", bound_field.help_text or hint),
+                (f"{bound_field.auto_id}_error", bound_field.errors),
+            ) if show
+        ),
+    }
+
+
+@register.inclusion_tag("web/includes/error_summary.html")
+def error_summary(*forms_to_show):
+    items = []
+    for form in forms_to_show:
+        if not form or not form.is_bound or not form.errors:
+            continue
+        for name, errors in form.errors.items():
+            anchor = "" if name == "__all__" or name not in form.fields else _first_input_id(form[name])
+            label = "" if not anchor else form[name].label
+            for message in errors:
+                items.append({"anchor": anchor, "label": label, "message": message})
+    return {"items": items}
+
+
+@register.filter
+def personnummer(value: str) -> str:
+    return format_personal_number(value) if value else ""
+
+
+@register.filter
+def orgnummer(value: str) -> str:
+    return format_org_number(value) if value else ""
+
+
+@register.filter
+def identity(party) -> str:
+    """A party's personnummer or organisationsnummer, formatted."""
+    if getattr(party, "personal_number", ""):
+        return format_personal_number(party.personal_number)
+    if getattr(party, "org_number", ""):
+        return format_org_number(party.org_number)
+    return ""
+
+
+@register.filter
+def filesize(num) -> str:
+    """Sizes in Swedish style: 1,4 MB."""
+    try:
+        num = int(num)
+    except (TypeError, ValueError):
+        return ""
+    for unit in ("byte", "kB", "MB", "GB"):
+        if num < 1024 or unit == "GB":
+            return f"{num} {unit}" if unit == "byte" else f"{num:.1f} {unit}".replace(".", ",")
+        num /= 1024
+    return ""
+
+
+STATUS_CLASSES = {"oppnat": "status-open", "pagaende": "status-progress", "vilande": "status-dormant", "avslutat": "status-closed"}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "")
+
+
+@register.simple_tag(takes_context=True)
+def user_may_register(context) -> bool:
+    """Whether the menu should offer Registrera (the policy, not a guess from roles)."""
+    from knutpunkt.access import policy
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    ids = policy.registrable_diary_ids(user)
+    return ids is None or bool(ids)
