@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "knutpunkt.files",
     "knutpunkt.intake",
     "knutpunkt.demo",
+    "knutpunkt.datagen",
     "knutpunkt.api",
 ]
 
@@ -185,22 +186,53 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knutpunkt.api.authentication.TokenAuthentication",  # `Token <key>` or `Bearer <key>`
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_PAGINATION_CLASS": "knutpunkt.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "knutpunkt.api.problems.problem_exception_handler",
+    # Unauthenticated calls are limited (token guessing); signed-in callers only when
+    # KNUTPUNKT_API_RATE_USER is set, e.g. "10000/hour". Counted per process (local cache).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_RATE_ANON", "120/minute"), "user": env("API_RATE_USER") or None},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Knutpunkt API",
-    "DESCRIPTION": "Diarium och ärendehantering: ärenden, handlingar, filer, parter och händelser.",
+    "DESCRIPTION": (
+        "Diarium och ärendehantering: ärenden, handlingar, filer, parter och händelser. "
+        "Logga in med `Authorization: Token <nyckel>` (nyckeln skapas med `knutpunkt api-token ANVÄNDARNAMN`). "
+        "Fel returneras som problem details (RFC 9457, application/problem+json)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CasePartyRoleEnum": "knutpunkt.registry.models.CaseParty.Role",
+        "CorrespondentRoleEnum": "knutpunkt.registry.models.Correspondent.Role",
+    },
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
+    "TAGS": [
+        {"name": "Registrering", "description": "Ärende, parter, handling och filer i ett anrop."},
+        {"name": "Ärenden"},
+        {"name": "Handlingar"},
+        {"name": "Filer"},
+        {"name": "Parter"},
+        {"name": "Diarier"},
+        {"name": "Klassificering"},
+    ],
 }
 
 LOGGING = {

@@ -1,0 +1,58 @@
+import pytest
+from django.db.models import Count, Max
+
+from knutpunkt.access import policy
+from knutpunkt.datagen.generate import generate
+from knutpunkt.organisations.models import NumberSeries
+from knutpunkt.registry.identity import normalise_org_number, normalise_personal_number
+from knutpunkt.registry.models import Case, Document, Party
+from knutpunkt.registry.queries import CaseSearch, search_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generated_data_keeps_the_registry_invariants():
+    result = generate(cases=300, seed=7, batch=100)
+    assert result.cases == 300 and Case.objects.count() == 300
+    for row in Case.objects.values("diary_id", "year").annotate(n=Count("pk"), top=Max("number")):
+        assert row["n"] == row["top"]  # 1..n, no gaps
+        assert NumberSeries.objects.get(diary_id=row["diary_id"], year=row["year"], kind="case").last_number == row["n"]
+    for case in Case.objects.all()[:50]:
+        numbers = sorted(case.documents.values_list("number", flat=True))
+        assert numbers == list(range(1, case.last_document_number + 1))
+    for party in Party.objects.all():
+        if party.personal_number:
+            assert normalise_personal_number(party.personal_number) == party.personal_number
+        else:
+            assert normalise_org_number(party.org_number) == party.org_number
+    assert not Case.objects.filter(title_secret=True, public_title="").exists()
+    assert Case.objects.filter(title_secret=True).exists()
+    assert Document.objects.count() == result.documents
+
+
+def test_same_seed_same_registrations():
+    def snapshot(org):
+        rows = Case.objects.filter(diary__authority__organisation__short_name=org).values_list(
+            "diary__prefix", "year", "number", "title", "title_secret"
+        )
+        return sorted((prefix[-2:], year, number, title, secret) for prefix, year, number, title, secret in rows)
+
+    generate(cases=40, seed=3, organisation="a")
+    generate(cases=40, seed=3, organisation="b")
+    generate(cases=40, seed=4, organisation="c")
+    assert snapshot("a") == snapshot("b")
+    assert snapshot("a") != snapshot("c")
+
+
+def test_generated_secret_cases_are_masked_for_readers():
+    from knutpunkt.organisations.models import Diary, Role
+    from tests.factories import user_with_role
+
+    generate(cases=200, seed=2)
+    sn = Diary.objects.get(prefix="SN")
+    reader = user_with_role(sn, Role.LASARE)
+    secret = Case.objects.filter(diary=sn, title_secret=True).first()
+    word = secret.title.split(" – ")[-1].split()[-1]  # the person's surname
+    found = search_cases(reader, CaseSearch(text=word))
+    assert secret not in list(found)
+    assert not policy.case_view(reader, secret).title
