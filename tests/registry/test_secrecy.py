@@ -162,3 +162,16 @@ def test_party_search_respects_protected_identity_and_secret_parties(diary, case
     assert list(search_cases(reader, CaseSearch(party="Öppen"))) == [case]
     secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"parties"}, reason="SoL")
     assert list(search_cases(reader, CaseSearch(party="Öppen"))) == []
+
+
+def test_opening_a_secret_case_is_audited(diary, case, registrator, sn_provision):
+    from knutpunkt.core.models import AuditEntry
+    from knutpunkt.registry import queries
+
+    queries.get_case(registrator, case.pk)
+    assert not AuditEntry.objects.filter(action="case.read").exists()  # open case: not logged
+    secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"description"}, reason="SoL")
+    reader = user_with_role(diary, Role.LASARE)
+    queries.get_case(reader, case.reference)
+    entry = AuditEntry.objects.get(action="case.read")
+    assert entry.actor == reader and entry.object_label == case.reference and entry.details == {"visibility": "masked"}

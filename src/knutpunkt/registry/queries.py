@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from knutpunkt.access import policy
 from knutpunkt.access.policy import Visibility
-from knutpunkt.core import clock
+from knutpunkt.core import audit, clock
 from knutpunkt.core.errors import NotFound
 
 from .models import Case, CaseEvent, CaseParty, Correspondent, Deadline, Document, Party
@@ -52,6 +52,7 @@ def get_case(user, key) -> tuple[Case, Visibility]:
     visibility = policy.case_visibility(user, case)
     if visibility == Visibility.HIDDEN:
         raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    _audit_read(user, case, visibility, has_protected_party=case.case_parties.filter(party__is_protected_identity=True).exists())
     return case, visibility
 
 
@@ -64,7 +65,17 @@ def get_document(user, key) -> tuple[Document, Visibility]:
     visibility = policy.document_visibility(user, document)
     if visibility == Visibility.HIDDEN:
         raise NotFound("Handlingen finns inte eller så saknar du behörighet att se den.")
+    _audit_read(user, document, visibility, has_protected_party=document.correspondents.filter(party__is_protected_identity=True).exists())
     return document, visibility
+
+
+def _audit_read(user, obj, visibility: Visibility, *, has_protected_party: bool) -> None:
+    """Every opening of a secret, restricted or protected object is logged (who, what,
+    how much they saw), so "who has opened this case?" can be answered."""
+    sensitive = obj.is_secret or obj.restricted or obj.personal_data_level == "skyddad" or has_protected_party
+    if sensitive:
+        kind = "document" if isinstance(obj, Document) else "case"
+        audit.log(f"{kind}.read", actor=user, obj=obj, details={"visibility": visibility.name.lower()})
 
 
 def case_documents(user, case: Case) -> QuerySet[Document]:
