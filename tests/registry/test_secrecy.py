@@ -175,3 +175,32 @@ def test_opening_a_secret_case_is_audited(diary, case, registrator, sn_provision
     queries.get_case(reader, case.reference)
     entry = AuditEntry.objects.get(action="case.read")
     assert entry.actor == reader and entry.object_label == case.reference and entry.details == {"visibility": "masked"}
+
+
+def test_parties_shown_per_policy_and_protected_identity_reads_logged(diary, case, registrator):
+    from knutpunkt.core.models import AuditEntry
+    from knutpunkt.registry import queries
+    from knutpunkt.registry.models import Party
+
+    secret_person = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Sigrid", last_name="Skydd", is_protected_identity=True)
+    services.add_party(case, secret_person, "sokande", actor=registrator)
+    rows = queries.case_parties(registrator, case)
+    assert [r.shown_name for r in rows] == ["Skyddad identitet"] and not rows[0].identity_visible
+    assert not AuditEntry.objects.filter(action="party.identity_read").exists()
+    RoleAssignment.objects.filter(user=registrator).update(protected_identity_access=True)
+    policy.forget(registrator)
+    rows = queries.case_parties(registrator, case)
+    assert rows[0].shown_name == "Sigrid Skydd"
+    assert AuditEntry.objects.filter(action="party.identity_read", actor=registrator).count() == 1
+
+
+def test_masked_timeline_hides_details(diary, case, registrator, sn_provision):
+    from knutpunkt.registry import queries
+
+    services.update_case(case, actor=registrator, reason="Namnet rättat: Kalle Hemlig", title="Ansökan om bistånd för K. Hemlig")
+    secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"title"}, reason="SoL", public_title="Bistånd")
+    reader = user_with_role(diary, Role.LASARE)
+    events = queries.case_events(reader, case)
+    text = repr([(e.type, e.data, e.reason) for e in events])
+    assert "Hemlig" not in text and "case.updated" in text
+    assert "Hemlig" in repr([(e.data, e.reason) for e in queries.case_events(registrator, case)])

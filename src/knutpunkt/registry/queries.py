@@ -82,17 +82,53 @@ def case_documents(user, case: Case) -> QuerySet[Document]:
     return documents_for(user).filter(case=case).prefetch_related("correspondents__party").order_by("number")
 
 
-def case_events(user, case: Case) -> QuerySet[CaseEvent]:
-    # Visibility of the timeline follows the case (checked by get_case).
-    if policy.case_visibility(user, case) == Visibility.HIDDEN:
+def case_events(user, case: Case):
+    """The case's timeline. A reader without a full view gets what happened and when,
+    but not the details (old/new values, reasons), which may carry secret text."""
+    view = policy.case_view(user, case)
+    if view.hidden:
         return CaseEvent.objects.none()
-    return CaseEvent.objects.filter(case=case).select_related("actor", "document").order_by("sequence")
+    events = CaseEvent.objects.filter(case=case).select_related("actor", "document").order_by("sequence")
+    if view.full:
+        return events
+    masked = list(events)
+    for event in masked:
+        event.data = {k: v for k, v in event.data.items() if k in ("case_reference", "main_case_reference", "document_reference")}
+        event.reason = ""
+        event.masked = True
+    return masked
 
 
-def case_parties(user, case: Case):
-    if policy.case_visibility(user, case) != Visibility.FULL:
+def case_parties(user, case: Case) -> list:
+    """The case's parties as this reader may see them. Each row gets `shown_name` and
+    `identity_visible`; a skyddad identitet stays hidden without the explicit right,
+    and every time it is revealed the read is audited."""
+    view = policy.case_view(user, case)
+    if not view.parties:
         return []
-    return list(case.case_parties.select_related("party").order_by("added_at"))
+    rows = list(case.case_parties.select_related("party").order_by("added_at"))
+    return _resolve_party_rows(user, rows, case, case.diary_id)
+
+
+def document_correspondents(user, document: Document) -> list:
+    view = policy.document_view(user, document)
+    if not view.parties:
+        return []
+    rows = list(document.correspondents.select_related("party"))
+    return _resolve_party_rows(user, rows, document, document.diary_id)
+
+
+def _resolve_party_rows(user, rows, obj, diary_id: int) -> list:
+    revealed = []
+    for row in rows:
+        party = row.party
+        row.identity_visible = not party.is_protected_identity or policy.may_see_protected_identity(user, diary_id)
+        row.shown_name = policy.party_name(user, party, diary_id)
+        if party.is_protected_identity and row.identity_visible:
+            revealed.append(str(party.pk))
+    if revealed:
+        audit.log("party.identity_read", actor=user, obj=obj, details={"parties": revealed})
+    return rows
 
 
 @dataclass
