@@ -80,6 +80,18 @@ def _lock(obj):
     return model.objects.select_for_update().select_related("diary__authority").get(pk=obj.pk)
 
 
+_PROTECTABLE_FIELDS = (
+    "title_secret", "description_secret", "parties_secret", "files_secret", "public_title", "personal_data_level", "restricted",
+)
+
+
+def _sync(original, saved) -> None:
+    """Keep the caller's instance in step with what was saved, so a policy question
+    asked right after (on the same object) gets the new answer."""
+    for name in _PROTECTABLE_FIELDS:
+        setattr(original, name, getattr(saved, name))
+
+
 def _record(obj, type_suffix: str, *, actor, reason: str, data: dict):
     kind = _kind(obj)
     record_event(
@@ -102,7 +114,7 @@ def set_marking(
     expires_on: dt.date | None = None,
 ) -> SecrecyMarking:
     """Mark a case or document secret (or change its marking). Replaces the active one."""
-    obj = _lock(obj)
+    original, obj = obj, _lock(obj)
     check_may_mark(actor, obj)
     rules.check_not_voided(obj)
     reason = rules.check_reason_given(reason, what="sekretessmarkeringen")
@@ -136,13 +148,14 @@ def set_marking(
     _record(obj, "secrecy_marked", actor=actor, reason=reason, data={
         "provisions": [p.reference for p in provisions], "parts": sorted(parts), "review_on": review_on, "expires_on": expires_on,
     })
+    _sync(original, obj)
     return marking
 
 
 @transaction.atomic
 def revoke_marking(obj, *, actor, reason: str) -> None:
     """Häva sekretessmarkeringen: the object becomes open (the marking is kept, revoked)."""
-    obj = _lock(obj)
+    original, obj = obj, _lock(obj)
     check_may_mark(actor, obj)
     reason = rules.check_reason_given(reason, what="att häva sekretessmarkeringen")
     owner = {"document": obj} if isinstance(obj, Document) else {"case": obj}
@@ -153,6 +166,7 @@ def revoke_marking(obj, *, actor, reason: str) -> None:
         raise RuleViolation("Det finns ingen gällande sekretessmarkering att häva.", code="no_marking")
     _apply(obj, None)
     _record(obj, "secrecy_revoked", actor=actor, reason=reason, data={})
+    _sync(original, obj)
 
 
 def _apply(obj, marking: SecrecyMarking | None) -> None:
@@ -166,7 +180,7 @@ def _apply(obj, marking: SecrecyMarking | None) -> None:
 
 @transaction.atomic
 def set_personal_data_level(obj, level: str, *, actor, reason: str):
-    obj = _lock(obj)
+    original, obj = obj, _lock(obj)
     check_may_mark(actor, obj)
     rules.check_not_voided(obj)
     if level not in PersonalDataLevel.values:
@@ -178,6 +192,7 @@ def set_personal_data_level(obj, level: str, *, actor, reason: str):
     obj.personal_data_level = level
     obj.save(update_fields=["personal_data_level", "updated_at"])
     _record(obj, "personal_data_level_changed", actor=actor, reason=reason, data={"changes": {"personal_data_level": [old, level]}})
+    _sync(original, obj)
     return obj
 
 
@@ -185,7 +200,7 @@ def set_personal_data_level(obj, level: str, *, actor, reason: str):
 def set_restriction(obj, *, actor, restricted: bool, access_groups=(), reason: str):
     """Vem får se: open to the authority's staff, or restricted to the handläggare, the
     diary's registrators and the named access groups."""
-    obj = _lock(obj)
+    original, obj = obj, _lock(obj)
     check_may_mark(actor, obj)
     rules.check_not_voided(obj)
     groups = check_groups_in_authority(access_groups, obj.diary.authority_id)
@@ -200,6 +215,7 @@ def set_restriction(obj, *, actor, restricted: bool, access_groups=(), reason: s
     _record(obj, "restriction_changed", actor=actor, reason=reason, data={
         "changes": {"restricted": [before[0], after[0]], "access_groups": [before[1], after[1]]},
     })
+    _sync(original, obj)
     return obj
 
 
