@@ -1,0 +1,253 @@
+"""What clients send. These serializers check shape and types only; every rule
+(valid personnummer, a case type that fits, a reason given …) belongs to the services,
+which the views call with the validated values."""
+
+import base64
+import binascii
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know: a misspelt field is an error, not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Okänt fält."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+def text(**kwargs):
+    """An optional free-text field; null counts as empty."""
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", trim_whitespace=True, **kwargs)
+
+
+def optional_id(help_text: str = ""):
+    return serializers.IntegerField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
+def reference(help_text: str):
+    """A diary, case or document given by numeric id / UUID or by its reference."""
+    return serializers.CharField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
+REASON_MESSAGES = {"required": "Ange ett skäl.", "blank": "Ange ett skäl.", "null": "Ange ett skäl."}
+
+
+def reason(required: bool = True, help_text: str = "Skälet sparas i ärendets händelser."):
+    if required:
+        return serializers.CharField(required=True, allow_blank=False, error_messages=REASON_MESSAGES, help_text=help_text)
+    return serializers.CharField(required=False, allow_blank=True, default="", help_text=help_text)
+
+
+class PartyFields(StrictSerializer):
+    kind = serializers.ChoiceField(choices=["person", "organisation"], required=False, allow_null=True, default=None,
+                                   help_text="Härleds om den saknas: organisation om organisationsnamn eller organisationsnummer anges.")
+    personal_number = text(help_text="Person- eller samordningsnummer; sparas med tolv siffror.")
+    org_number = text(help_text="Organisationsnummer; sparas med tio siffror.")
+    first_name = text()
+    last_name = text()
+    organisation_name = text()
+    contact_person = text()
+    street_address = text()
+    care_of = text()
+    postal_code = text()
+    city = text()
+    country = text()
+    email = text()
+    phone = text()
+    is_protected_identity = serializers.BooleanField(required=False, default=False)
+
+
+class CasePartyInput(PartyFields):
+    role = serializers.ChoiceField(choices=CaseParty.Role.choices, required=False, default=CaseParty.Role.APPLICANT)
+
+
+class CorrespondentInput(PartyFields):
+    role = serializers.ChoiceField(choices=Correspondent.Role.choices, required=False, default=Correspondent.Role.SENDER)
+
+
+class Base64Content(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, trim_whitespace=True, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        # CharField hands back "" without calling to_internal_value; empty content is
+        # still content (the files service refuses it with its own message).
+        return b"" if value == "" else value
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return base64.b64decode("".join(value.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError("Innehållet är inte giltig base64.") from None
+
+
+class FileInput(StrictSerializer):
+    filename = serializers.CharField(max_length=255)
+    content_base64 = Base64Content(help_text="Filens innehåll, base64-kodat.")
+
+
+class DocumentFields(StrictSerializer):
+    direction = serializers.ChoiceField(choices=Document.Direction.choices, required=False, default=Document.Direction.INCOMING)
+    title = text(help_text="Beskrivning av handlingen. Saknas den används ärendemeningen.")
+    document_type = optional_id("Handlingstypens id.")
+    document_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                          help_text="Inkom, upprättad eller expedierad (ÅÅÅÅ-MM-DD); i dag om den saknas.")
+
+
+class RegistrationInput(StrictSerializer):
+    """One-call registration: a new or existing case, its parties, one document and its files."""
+
+    diary = reference("Diariets prefix (t.ex. KS) eller id. Behövs inte när `case` anges.")
+    case = reference("Ett befintligt ärende: UUID eller diarienummer. Tomt = nytt ärende (eller ingen ärende om `without_case`).")
+    case_title = text(help_text="Ärendemening för ett nytt ärende; saknas den används handlingens beskrivning.")
+    case_description = text()
+    process = optional_id("Processens id.")
+    case_type = optional_id("Ärendetypens id.")
+    officer = optional_id("Handläggarens användar-id.")
+    responsible_unit = optional_id("Ansvarig enhets id.")
+    without_case = serializers.BooleanField(required=False, default=False, help_text="Registrera handlingen utan ärende (postlista).")
+    document = DocumentFields()
+    parties = CasePartyInput(many=True, required=False, default=list)
+    correspondents = CorrespondentInput(many=True, required=False, default=list)
+    files = FileInput(many=True, required=False, default=list)
+
+
+class MultipartPayload(serializers.Serializer):
+    """The multipart/form-data form of a JSON request with files (documentation only)."""
+
+    data = serializers.CharField(help_text="JSON-objektet, som i application/json-varianten (utan `files` eller med).")
+    files = serializers.ListField(child=serializers.FileField(), required=False, help_text="En del per fil, alla med namnet `files`.")
+
+
+class CaseCreateInput(StrictSerializer):
+    diary = serializers.CharField(help_text="Diariets prefix (t.ex. KS) eller id.")
+    title = serializers.CharField(allow_blank=True)
+    description = text()
+    process = optional_id()
+    case_type = optional_id()
+    officer = optional_id()
+    responsible_unit = optional_id()
+    main_case = reference("Huvudärende: UUID eller diarienummer.")
+    opened_date = serializers.DateField(required=False, allow_null=True, default=None)
+    parties = CasePartyInput(many=True, required=False, default=list)
+
+
+class CaseUpdateInput(StrictSerializer):
+    """Only the fields sent are changed; `reason` is always required."""
+
+    title = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    process = serializers.IntegerField(required=False, allow_null=True)
+    case_type = serializers.IntegerField(required=False, allow_null=True)
+    officer = serializers.IntegerField(required=False, allow_null=True)
+    responsible_unit = serializers.IntegerField(required=False, allow_null=True)
+    main_case = serializers.CharField(required=False, allow_null=True)
+    opened_date = serializers.DateField(required=False)
+    reason = reason()
+
+
+class ReasonInput(StrictSerializer):
+    reason = reason()
+
+
+class OptionalReasonInput(StrictSerializer):
+    reason = reason(required=False)
+
+
+class CaseStatusInput(StrictSerializer):
+    status = serializers.ChoiceField(choices=[c for c in Case.Status.choices if c[0] != Case.Status.CLOSED])
+    reason = reason(required=False)
+
+
+class CasePartyAddInput(CasePartyInput):
+    party_id = serializers.UUIDField(required=False, allow_null=True, default=None,
+                                     help_text="En befintlig part; annars skapas eller återanvänds parten från uppgifterna.")
+
+
+class DocumentCreateInput(DocumentFields):
+    correspondents = CorrespondentInput(many=True, required=False, default=list)
+    files = FileInput(many=True, required=False, default=list)
+
+
+class LooseDocumentCreateInput(DocumentCreateInput):
+    diary = serializers.CharField(help_text="Diariets prefix (t.ex. KS) eller id.")
+
+
+class DocumentUpdateInput(StrictSerializer):
+    title = serializers.CharField(required=False, allow_blank=True)
+    direction = serializers.ChoiceField(choices=Document.Direction.choices, required=False)
+    document_type = serializers.IntegerField(required=False, allow_null=True)
+    document_date = serializers.DateField(required=False)
+    reason = reason()
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, use_url=False, help_text="Filen (multipart/form-data).")
+    filename = serializers.CharField(required=False, allow_blank=True, default="", help_text="Filnamn om det ska skilja sig från uppladdningens.")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class CaseFilter(serializers.Serializer):
+    """Query parameters for finding cases."""
+
+    reference = serializers.CharField(required=False, default="", help_text="Diarienummer, helt eller delvis.")
+    q = serializers.CharField(required=False, default="", help_text="Fritext i ärendemening, beskrivning och handlingar.")
+    party = serializers.CharField(required=False, default="", help_text="Partens namn, personnummer eller organisationsnummer.")
+    status = serializers.ChoiceField(choices=[("open", "Alla öppna"), *Case.Status.choices], required=False, default="")
+    diary = serializers.CharField(required=False, default="", help_text="Diariets prefix eller id.")
+    process = serializers.IntegerField(required=False, allow_null=True, default=None)
+    officer = serializers.CharField(required=False, default="", help_text="Handläggarens användar-id, eller `me`.")
+    date_from = serializers.DateField(required=False, allow_null=True, default=None, help_text="Öppnat från och med (ÅÅÅÅ-MM-DD).")
+    date_to = serializers.DateField(required=False, allow_null=True, default=None, help_text="Öppnat till och med (ÅÅÅÅ-MM-DD).")
+    include_voided = serializers.BooleanField(required=False, default=False)
+
+    def validate_officer(self, value):
+        if value and value != "me" and not value.isdigit():
+            raise serializers.ValidationError("Ange ett användar-id eller `me`.")
+        return value
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": ["Slutdatumet ligger före startdatumet."]})
+        return attrs
+
+
+class DocumentFilter(serializers.Serializer):
+    diary = serializers.CharField(required=False, default="", help_text="Diariets prefix eller id.")
+    case = serializers.CharField(required=False, default="", help_text="Ärendets UUID eller diarienummer.")
+    direction = serializers.ChoiceField(choices=Document.Direction.choices, required=False, default="")
+    q = serializers.CharField(required=False, default="", help_text="Fritext i handlingens beskrivning eller nummer.")
+    without_case = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Bara handlingar utan ärende.")
+    registered_from = serializers.DateField(required=False, allow_null=True, default=None)
+    registered_to = serializers.DateField(required=False, allow_null=True, default=None)
+    include_voided = serializers.BooleanField(required=False, default=False)
+
+
+class PartyFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, default="", help_text="Namn, personnummer eller organisationsnummer.")
+    kind = serializers.ChoiceField(choices=["person", "organisation"], required=False, default="")
+
+
+class JournalQuery(serializers.Serializer):
+    """`?from=ÅÅÅÅ-MM-DD&to=ÅÅÅÅ-MM-DD&format=csv|pdf` (`from` is a Python keyword, hence get_fields)."""
+
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(required=True, help_text="Första dagen (ÅÅÅÅ-MM-DD)."),
+            "to": serializers.DateField(required=True, help_text="Sista dagen (ÅÅÅÅ-MM-DD)."),
+            "format": serializers.ChoiceField(choices=["csv", "pdf"], required=False, default="csv"),
+        }
+
+    def validate(self, attrs):
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": ["Slutdatumet ligger före startdatumet."]})
+        return attrs

@@ -1,0 +1,218 @@
+"""Cases: find, register, read, correct, close, reopen, void; their parties and events."""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from knutpunkt.core.errors import DomainError, RuleViolation
+from knutpunkt.registry import queries, services
+from knutpunkt.registry.parties import find_or_create_party
+from knutpunkt.registry.queries import CaseSearch
+
+from .. import lookups
+from ..idempotency import fingerprint, run_idempotent
+from ..serializers import inputs
+from ..serializers.representations import CaseEventSerializer, CaseSerializer, RoledPartySerializer, roled_parties
+from .base import CASE_ID, ApiView, problems, reread_case
+from .parties import visible_parties
+
+TAG = ["Ärenden"]
+
+
+def _diary_id(value: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return lookups.diary(value).pk
+    except DomainError:  # an unknown diary simply matches nothing
+        return -1
+
+
+class CaseListView(ApiView):
+    @extend_schema(
+        tags=TAG, operation_id="cases_list", summary="Sök ärenden",
+        parameters=[inputs.CaseFilter], responses={200: CaseSerializer(many=True), **problems(400)},
+    )
+    def get(self, request):
+        f = self.query(inputs.CaseFilter)
+        officer = f["officer"]
+        criteria = CaseSearch(
+            text=f["q"],
+            reference=f["reference"],
+            party=f["party"],
+            date_from=f["date_from"],
+            date_to=f["date_to"],
+            status=f["status"],
+            process_id=f["process"],
+            diary_id=_diary_id(f["diary"]),
+            officer_id=request.user.pk if officer == "me" else (int(officer) if officer else None),
+            include_voided=f["include_voided"],
+        )
+        qs = queries.search_cases(request.user, criteria).select_related("main_case", "registered_by")
+        return self.page(qs, CaseSerializer)
+
+    @extend_schema(
+        tags=TAG, operation_id="cases_create", summary="Registrera ett ärende",
+        request=inputs.CaseCreateInput, responses={201: CaseSerializer, **problems(400, 403, 409, 422)},
+    )
+    def post(self, request):
+        data = self.validated(inputs.CaseCreateInput)
+        user = request.user
+
+        def perform():
+            diary = lookups.diary(data["diary"])
+            values = {
+                "title": data["title"],
+                "description": data["description"] or "",
+                "process": lookups.process(data["process"]),
+                "case_type": lookups.case_type(data["case_type"]),
+                "officer": lookups.user(data["officer"]),
+                "responsible_unit": lookups.unit(data["responsible_unit"]),
+                "main_case": lookups.case(user, data["main_case"], "main_case") if data["main_case"] else None,
+                "opened_date": data["opened_date"],
+            }
+            party_inputs = lookups.party_inputs(data["parties"], "parties")
+            # Parties and case in one transaction: a refused case leaves no new party behind.
+            with transaction.atomic():
+                organisation = diary.authority.organisation
+                parties = [(find_or_create_party(organisation, p), role) for p, role in party_inputs]
+                case = services.register_case(diary, actor=user, parties=parties, **values)
+            case = reread_case(user, case.pk)
+            body = self.represent(CaseSerializer, case)
+            return Response(body, status=201, headers={"Location": body["url"]})
+
+        return run_idempotent(request, "cases.create", fingerprint(request.data), perform)
+
+
+class CaseDetailView(ApiView):
+    @extend_schema(tags=TAG, operation_id="cases_retrieve", summary="Läs ett ärende", parameters=[CASE_ID],
+                   responses={200: CaseSerializer, **problems(404)})
+    def get(self, request, id):
+        case, _ = queries.get_case(request.user, id)
+        return Response(self.represent(CaseSerializer, case))
+
+    @extend_schema(
+        tags=TAG, operation_id="cases_partial_update", summary="Rätta ett ärendes uppgifter (skäl krävs)", parameters=[CASE_ID],
+        request=inputs.CaseUpdateInput, responses={200: CaseSerializer, **problems(400, 403, 404, 422)},
+    )
+    def patch(self, request, id):
+        user = request.user
+        case, _ = queries.get_case(user, id)
+        data = self.validated(inputs.CaseUpdateInput)
+        reason = data.pop("reason")
+        resolve = {
+            "process": lookups.process,
+            "case_type": lookups.case_type,
+            "officer": lookups.user,
+            "responsible_unit": lookups.unit,
+            "main_case": lambda v: lookups.case(user, v, "main_case") if v else None,
+        }
+        values = {key: resolve[key](value) if key in resolve else value for key, value in data.items()}
+        if "description" in values and values["description"] is None:
+            values["description"] = ""
+        services.update_case(case, actor=user, reason=reason, **values)
+        case = reread_case(user, case.pk)
+        return Response(self.represent(CaseSerializer, case))
+
+
+class _CaseActionView(ApiView):
+    input = inputs.ReasonInput
+
+    def act(self, case, user, data):
+        raise NotImplementedError
+
+    def post(self, request, id):
+        case, _ = queries.get_case(request.user, id)
+        data = self.validated(self.input)
+        self.act(case, request.user, data)
+        case = reread_case(request.user, case.pk)
+        return Response(self.represent(CaseSerializer, case))
+
+
+_ACTION_ERRORS = {200: CaseSerializer, **problems(400, 403, 404, 422)}
+
+
+class CaseCloseView(_CaseActionView):
+    input = inputs.OptionalReasonInput
+
+    @extend_schema(tags=TAG, operation_id="cases_close", summary="Avsluta ärendet", parameters=[CASE_ID],
+                   request=inputs.OptionalReasonInput, responses=_ACTION_ERRORS)
+    def post(self, request, id):
+        return super().post(request, id)
+
+    def act(self, case, user, data):
+        services.close_case(case, actor=user, reason=data["reason"])
+
+
+class CaseReopenView(_CaseActionView):
+    @extend_schema(tags=TAG, operation_id="cases_reopen", summary="Återöppna ärendet (skäl krävs)", parameters=[CASE_ID],
+                   request=inputs.ReasonInput, responses=_ACTION_ERRORS)
+    def post(self, request, id):
+        return super().post(request, id)
+
+    def act(self, case, user, data):
+        services.reopen_case(case, actor=user, reason=data["reason"])
+
+
+class CaseVoidView(_CaseActionView):
+    @extend_schema(tags=TAG, operation_id="cases_void", summary="Makulera ärendet (skäl krävs)", parameters=[CASE_ID],
+                   request=inputs.ReasonInput, responses=_ACTION_ERRORS)
+    def post(self, request, id):
+        return super().post(request, id)
+
+    def act(self, case, user, data):
+        services.void_case(case, actor=user, reason=data["reason"])
+
+
+class CaseStatusView(_CaseActionView):
+    input = inputs.CaseStatusInput
+
+    @extend_schema(tags=TAG, operation_id="cases_set_status", summary="Byt status mellan öppnat, pågående och vilande",
+                   parameters=[CASE_ID], request=inputs.CaseStatusInput, responses=_ACTION_ERRORS)
+    def post(self, request, id):
+        return super().post(request, id)
+
+    def act(self, case, user, data):
+        services.set_case_status(case, data["status"], actor=user, reason=data["reason"])
+
+
+class CasePartiesView(ApiView):
+    pagination_class = None
+
+    @extend_schema(tags=TAG, operation_id="cases_parties_list", summary="Ärendets parter", parameters=[CASE_ID],
+                   responses={200: RoledPartySerializer(many=True), **problems(404)})
+    def get(self, request, id):
+        case, _ = queries.get_case(request.user, id)
+        return Response(roled_parties(self.get_serializer_context(), queries.case_parties(request.user, case)))
+
+    @extend_schema(
+        tags=TAG, operation_id="cases_parties_add", summary="Lägg till en part i ärendet", parameters=[CASE_ID],
+        request=inputs.CasePartyAddInput, responses={201: RoledPartySerializer(many=True), **problems(400, 403, 404, 422)},
+    )
+    def post(self, request, id):
+        user = request.user
+        case, _ = queries.get_case(user, id)
+        data = dict(self.validated(inputs.CasePartyAddInput))
+        party_id = data.pop("party_id")
+        role = data["role"]
+        if party_id is not None:
+            party = visible_parties(user).filter(pk=party_id).first()
+            if party is None:
+                raise RuleViolation("Parten finns inte eller så saknar du behörighet att se den.", code="unknown_party", field="party_id")
+            services.add_party(case, party, role, actor=user)
+        else:
+            [(party_input, role)] = lookups.party_inputs([data], "party")
+            with transaction.atomic():
+                party = find_or_create_party(case.diary.authority.organisation, party_input)
+                services.add_party(case, party, role, actor=user)
+        return Response(
+            roled_parties(self.get_serializer_context(), queries.case_parties(user, case)), status=201
+        )
+
+
+class CaseEventsView(ApiView):
+    @extend_schema(tags=TAG, operation_id="cases_events_list", summary="Ärendets händelser (tidslinje)", parameters=[CASE_ID],
+                   responses={200: CaseEventSerializer(many=True), **problems(404)})
+    def get(self, request, id):
+        case, _ = queries.get_case(request.user, id)
+        return self.page(queries.case_events(request.user, case), CaseEventSerializer)

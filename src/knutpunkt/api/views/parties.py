@@ -1,0 +1,126 @@
+"""Parties: search those the caller meets in cases and documents, read one, create one.
+
+A party is shown here only where it appears in a case or document whose parties the
+caller may see (as the case page would show them), and a party with skyddad identitet only to a
+caller with that right in one of those diaries.
+"""
+
+import re
+
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from knutpunkt.access import policy
+from knutpunkt.core.errors import DomainError, NotFound, RuleViolation
+from knutpunkt.registry import queries
+from knutpunkt.registry.identity import normalise_org_number, normalise_personal_number
+from knutpunkt.registry.models import Case, Document, Party
+from knutpunkt.registry.parties import find_or_create_party
+
+from .. import lookups
+from ..idempotency import fingerprint, run_idempotent
+from ..serializers import inputs
+from ..serializers.representations import PartySerializer
+from .base import ApiView, problems
+
+TAG = ["Parter"]
+PARTY_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Partens id.")
+
+
+def visible_parties(user):
+    """queries.parties_for narrowed to parties in cases/documents whose parties the
+    caller may see (as the case page shows them)."""
+    full_cases = Case.objects.filter(policy.case_filter(user) & policy.field_filter(user, "case", "parties")).values("pk")
+    full_documents = Document.objects.filter(policy.document_filter(user) & policy.field_filter(user, "document", "parties")).values("pk")
+    qs = queries.parties_for(user).filter(Q(case_links__case_id__in=full_cases) | Q(correspondence__document_id__in=full_documents))
+    protected_ok = sorted(policy.reader_for(user).protected_identity_diaries)
+    return qs.filter(
+        Q(is_protected_identity=False)
+        | Q(case_links__case__diary_id__in=protected_ok)
+        | Q(correspondence__document__diary_id__in=protected_ok)
+    ).distinct()
+
+
+def _search(qs, text: str):
+    text = text.strip()
+    if not text:
+        return qs
+    q = Q()
+    digits = re.sub(r"[\s\-+]", "", text)
+    if digits.isdigit() and len(digits) in (10, 12):
+        for normalise, field in ((normalise_personal_number, "personal_number"), (normalise_org_number, "org_number")):
+            try:
+                q |= Q(**{field: normalise(text)})
+            except DomainError:
+                pass
+    for word in text.split()[:5]:
+        q |= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(organisation_name__icontains=word)
+    return qs.filter(q)
+
+
+def _existing(organisation, party_input) -> bool:
+    """Whether find_or_create_party will reuse a party (it matches on identity number)."""
+    if party_input.personal_number:
+        return Party.objects.filter(organisation=organisation, personal_number=party_input.personal_number).exists()
+    if party_input.org_number:
+        return Party.objects.filter(organisation=organisation, org_number=party_input.org_number).exists()
+    return False
+
+
+# Everyone who passes visible_parties may see the real identity (see the module docstring).
+_SHOW = {"identity_visible": True}
+
+
+class PartyListView(ApiView):
+    @extend_schema(tags=TAG, operation_id="parties_list", summary="Sök parter",
+                   parameters=[inputs.PartyFilter], responses={200: PartySerializer(many=True), **problems(400)})
+    def get(self, request):
+        f = self.query(inputs.PartyFilter)
+        qs = _search(visible_parties(request.user), f["q"])
+        if f["kind"]:
+            qs = qs.filter(kind=f["kind"])
+        page = self.paginate_queryset(qs.order_by("last_name", "organisation_name", "first_name", "pk"))
+        return self.get_paginated_response(PartySerializer(page, many=True, context={**self.get_serializer_context(), **_SHOW}).data)
+
+    @extend_schema(
+        tags=TAG, operation_id="parties_create", summary="Skapa (eller återanvänd) en part",
+        description="En part med samma person- eller organisationsnummer i organisationen återanvänds (200) i stället för att "
+        "skapas på nytt (201); då visas dess sparade uppgifter bara om du redan ser parten i något ärende.",
+        request=inputs.PartyFields, responses={201: PartySerializer, 200: PartySerializer, **problems(400, 409, 422)},
+    )
+    def post(self, request):
+        user = request.user
+        data = self.validated(inputs.PartyFields)
+        if user.organisation_id is None:
+            raise RuleViolation("Ditt konto hör inte till någon organisation.", code="no_organisation")
+
+        def perform():
+            [(party_input, _role)] = lookups.party_inputs([{**data, "role": ""}], "party")
+            existed = _existing(user.organisation, party_input)
+            party = find_or_create_party(user.organisation, party_input)
+            return self._answer(user, party, created=not existed)
+
+        return run_idempotent(request, "parties.create", fingerprint(request.data), perform)
+
+    def _answer(self, user, party, created: bool) -> Response:
+        ctx = {**self.get_serializer_context(), **_SHOW}
+        if created or visible_parties(user).filter(pk=party.pk).exists():
+            body = PartySerializer(party, context=ctx).data
+        else:
+            # An existing party the caller does not meet anywhere: confirm the id only,
+            # never the details someone else registered.
+            body = {**PartySerializer(party, context={**ctx, "identity_visible": False}).data}
+            body.update({key: "" for key in body if key not in ("id", "kind", "url", "is_protected_identity")})
+        return Response(body, status=201 if created else 200, headers={"Location": body["url"]})
+
+
+class PartyDetailView(ApiView):
+    @extend_schema(tags=TAG, operation_id="parties_retrieve", summary="Läs en part", parameters=[PARTY_ID],
+                   responses={200: PartySerializer, **problems(404)})
+    def get(self, request, id):
+        party = visible_parties(request.user).filter(pk=id).first()
+        if party is None:
+            raise NotFound("Parten finns inte eller så saknar du behörighet att se den.")
+        return Response(PartySerializer(party, context={**self.get_serializer_context(), **_SHOW}).data)

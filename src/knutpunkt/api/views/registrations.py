@@ -1,0 +1,106 @@
+"""`POST /api/v1/registrations/`: case, parties, document and files in one call.
+
+This is the API face of knutpunkt.intake.services.register: all saved or nothing,
+and with an `Idempotency-Key` a retried request returns the first answer instead of
+registering again.
+"""
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from knutpunkt.core.errors import RuleViolation
+from knutpunkt.intake import services as intake
+
+from .. import lookups
+from ..idempotency import KEY_HEADER, REPLAYED_HEADER, run_idempotent
+from ..serializers import inputs
+from ..serializers.representations import (
+    CaseSerializer,
+    DocumentSerializer,
+    FileSerializer,
+    RegistrationResultSerializer,
+    visible_files,
+)
+from .base import ApiView, inline_uploads, payload_and_uploads, problems, request_hash, reread_case, reread_document
+
+EXAMPLE = {
+    "diary": "KS",
+    "case": None,
+    "case_title": "Ansökan om bygglov för carport, Exempelby 1:23",
+    "document": {"direction": "inkommande", "title": "Ansökan om bygglov", "document_type": None, "document_date": "2026-03-02"},
+    "parties": [{"role": "sokande", "kind": "person", "personal_number": "19121212-1212", "first_name": "Tolvan",
+                 "last_name": "Tolvansson", "street_address": "Storgatan 1", "postal_code": "123 45", "city": "Exempelby"}],
+    "files": [{"filename": "ansokan.txt", "content_base64": "QW5zw7ZrYW4="}],
+}
+
+
+class RegistrationView(ApiView):
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        tags=["Registrering"], operation_id="registrations_create", summary="Registrera ärende, parter, handling och filer i ett anrop",
+        description=(
+            "JSON, eller multipart/form-data med JSON-objektet i delen `data` och filerna i delar som heter `files`. "
+            "Allt sparas eller inget. Med huvudet `Idempotency-Key` ger ett upprepat anrop med samma innehåll samma svar "
+            f"(med `{REPLAYED_HEADER}: true`) i stället för ett nytt ärende; samma nyckel med annat innehåll ger 409."
+        ),
+        parameters=[OpenApiParameter(KEY_HEADER, str, OpenApiParameter.HEADER, description="Unik nyckel per registrering (t.ex. en UUID).")],
+        request={"application/json": inputs.RegistrationInput, "multipart/form-data": inputs.MultipartPayload},
+        responses={201: RegistrationResultSerializer, **problems(400, 403, 409, 422)},
+        examples=[OpenApiExample("Inkommande ansökan i nytt ärende", value=EXAMPLE, request_only=True)],
+    )
+    def post(self, request):
+        payload, uploads = payload_and_uploads(request)
+        data = self.validated(inputs.RegistrationInput, payload)
+        user = request.user
+
+        def perform():
+            case = lookups.case(user, data["case"]) if data["case"] else None
+            diary = None
+            if data["diary"] not in (None, ""):
+                diary = lookups.diary(data["diary"])
+                if case is not None and case.diary_id != diary.pk:
+                    raise RuleViolation(
+                        f"Ärendet {case.reference} hör till diariet {case.diary.prefix}, inte {diary.prefix}.",
+                        code="case_in_other_diary", field="diary",
+                    )
+            elif case is None:
+                raise RuleViolation("Välj diarium.", code="diary_required", field="diary")
+            document = data["document"]
+            registration = intake.Registration(
+                diary=diary,
+                case=case,
+                new_case_title=data["case_title"] or "",
+                new_case_description=data["case_description"] or "",
+                process=lookups.process(data["process"]),
+                case_type=lookups.case_type(data["case_type"]),
+                officer=lookups.user(data["officer"]),
+                responsible_unit=lookups.unit(data["responsible_unit"]),
+                without_case=data["without_case"],
+                direction=document["direction"],
+                document_title=document["title"] or "",
+                document_type=lookups.document_type(document["document_type"], "document.document_type"),
+                document_date=document["document_date"],
+                parties=lookups.party_inputs(data["parties"], "parties"),
+                correspondents=lookups.party_inputs(data["correspondents"], "correspondents"),
+                files=inline_uploads(data["files"]) + uploads,
+            )
+            result = intake.register(registration, actor=user)
+            body = self._body(user, result)
+            return Response(body, status=201, headers={"Location": body["document"]["url"]})
+
+        return run_idempotent(request, "registrations", request_hash(payload, uploads), perform)
+
+    def _body(self, user, result) -> dict:
+        # Read back through the policy, like any other response.
+        case = reread_case(user, result.case.pk) if result.case is not None else None
+        document = reread_document(user, result.document.pk)
+        ids = [f.pk for f in result.files]
+        files = sorted((f for f in visible_files(self.get_serializer_context(), document) if f.pk in ids), key=lambda f: ids.index(f.pk))
+        return {
+            "case": self.represent(CaseSerializer, case) if case is not None else None,
+            "document": self.represent(DocumentSerializer, document),
+            "files": self.represent(FileSerializer, files, many=True),
+            "case_created": result.case_created,
+        }
