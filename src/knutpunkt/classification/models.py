@@ -96,13 +96,9 @@ class RetentionRule(models.Model):
         return self.describe()
 
     def describe(self) -> str:
-        if self.action == self.Action.KEEP:
-            return "Bevaras"
-        if self.trigger == self.Trigger.INACTUAL or not self.period_months:
-            return f"Gallras {self.get_trigger_display().lower()}" if self.trigger else "Gallras"
-        years, months = divmod(self.period_months, 12)
-        span = f"{years} år" if not months else (f"{self.period_months} mån")
-        return f"Gallras {span} {self.get_trigger_display().lower()}"
+        from .retention import describe
+
+        return describe(self.action, self.period_months, self.trigger)
 
 
 class CaseType(models.Model):
