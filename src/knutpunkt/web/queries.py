@@ -113,20 +113,21 @@ def case_links(user, case: Case) -> list[dict]:
 
 
 def files_by_document(user, documents) -> dict:
-    """{document_id: [File, ...]} in one query, for the documents whose files the
-    reader may see (the policy's file_visibility, as files.queries.files_of)."""
-    allowed = [d.pk for d in documents if policy.file_visibility(user, d) == Visibility.FULL]
-    result = {pk: [] for pk in allowed}
-    if not allowed:
+    """{document_id: [File, ...]} in one query, for the files the reader may see (the
+    policy's file_visibility per document and, for a file marked secret, per file)."""
+    by_id = {d.pk: d for d in documents if policy.file_visibility(user, d) == Visibility.FULL}
+    result = {pk: [] for pk in by_id}
+    if not by_id:
         return result
     files = (
-        File.objects.filter(document_id__in=allowed)
+        File.objects.filter(document_id__in=list(by_id))
         .select_related("current_version__blob")
         .prefetch_related("versions__blob", "versions__created_by")
         .order_by("created_at")
     )
     for file in files:
-        result[file.document_id].append(file)
+        if policy.file_visibility(user, by_id[file.document_id], file) == Visibility.FULL:
+            result[file.document_id].append(file)
     return result
 
 

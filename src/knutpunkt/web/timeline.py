@@ -8,7 +8,8 @@ later app's, or another system's) is still shown, with its type name, never drop
 from dataclasses import dataclass, field
 
 from knutpunkt.registry.identity import format_org_number, format_personal_number
-from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document
+from knutpunkt.access import policy
+from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document, PersonalDataLevel
 
 PHRASES = {
     "case.registered": "Ärendet registrerades",
@@ -27,6 +28,14 @@ PHRASES = {
     "document.voided": "Handlingen makulerades",
     "file.added": "Fil lades till",
     "file.version_added": "Ny version av fil laddades upp",
+    "case.secrecy_marked": "Ärendet sekretessmarkerades",
+    "case.secrecy_revoked": "Ärendets sekretessmarkering hävdes",
+    "case.personal_data_level_changed": "Ärendets personuppgiftsskydd ändrades",
+    "case.restriction_changed": "Åtkomsten till ärendet ändrades",
+    "document.secrecy_marked": "Handlingen sekretessmarkerades",
+    "document.secrecy_revoked": "Handlingens sekretessmarkering hävdes",
+    "document.personal_data_level_changed": "Handlingens personuppgiftsskydd ändrades",
+    "document.restriction_changed": "Åtkomsten till handlingen ändrades",
 }
 
 CASE_FIELD_LABELS = {
@@ -40,6 +49,7 @@ CASE_FIELD_LABELS = {
     "opened_date": "Inkom/öppnat",
     "status": "Status",
     "closed_at": "Avslutat",
+    "personal_data_level": "Personuppgiftsskydd",
 }
 DOCUMENT_FIELD_LABELS = {
     "title": "Rubrik",
@@ -51,6 +61,7 @@ DOCUMENT_FIELD_LABELS = {
 CODE_LABELS = {
     "status": dict(Case.Status.choices),
     "direction": dict(Document.Direction.choices),
+    "personal_data_level": dict(PersonalDataLevel.choices),
 }
 ROLE_LABELS = {**dict(CaseParty.Role.choices), **dict(Correspondent.Role.choices)}
 EMPTY = "(tomt)"
@@ -78,9 +89,11 @@ class TimelineEntry:
     def actor(self):
         return self.event.actor
 
+    hide_reason: bool = False
+
     @property
     def reason(self) -> str:
-        return self.event.reason
+        return "" if self.hide_reason else self.event.reason
 
     @property
     def document(self):
@@ -109,13 +122,22 @@ def party_name(party) -> str:
     return f"{party.display_name} ({number})" if number else party.display_name
 
 
-def describe(event, *, parties: dict | None = None) -> TimelineEntry:
-    """One event as a TimelineEntry. `parties` maps party id → Party for the names of
-    parties the reader is allowed to see (case_parties gives only those)."""
+def describe(event, *, parties: dict | None = None, details: bool = True, name_of=None) -> TimelineEntry:
+    """One event as a TimelineEntry. `parties` maps party id → Party for the parties the
+    reader may see; `name_of(party)` gives the name as they may see it. With
+    `details=False` only what happened, when and by whom is told: event data carries
+    titles and old values that a masked reader must not see."""
     data = event.data or {}
     parties = parties or {}
     phrase = PHRASES.get(event.type, f"Händelse: {event.type}")
     entry = TimelineEntry(event=event, phrase=phrase)
+    if event.type == "document.registered":
+        direction = CODE_LABELS["direction"].get(data.get("direction"), "")
+        entry.phrase = f"{direction} handling registrerades" if direction else phrase
+    if not details:
+        entry.details = [data["document_reference"]] if data.get("document_reference") else []
+        entry.hide_reason = True
+        return entry
     labels = DOCUMENT_FIELD_LABELS if event.type.startswith("document.") else CASE_FIELD_LABELS
     for name, pair in (data.get("changes") or {}).items():
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
@@ -131,7 +153,8 @@ def describe(event, *, parties: dict | None = None) -> TimelineEntry:
     elif event.type in ("case.party_added", "case.party_removed"):
         party = parties.get(data.get("party_id"))
         role = ROLE_LABELS.get(data.get("role"), data.get("role") or "")
-        entry.details.append(f"{party_name(party) if party else 'Part'} – {role.lower()}" if role else party_name(party))
+        name = (name_of(party) if name_of else party_name(party)) if party else "Part"
+        entry.details.append(f"{name} – {role.lower()}" if role else name)
     elif event.type == "case.linked":
         entry.details.append(f"Relaterat ärende: {data.get('to_case', '')}")
     elif event.type in ("case.deadline_set", "case.deadline_completed"):
@@ -142,11 +165,8 @@ def describe(event, *, parties: dict | None = None) -> TimelineEntry:
     elif event.type == "case.closed" and data.get("open_deadlines"):
         entry.details.append(f"{data['open_deadlines']} bevakning(ar) var inte klarmarkerade.")
     elif event.type == "document.registered":
-        direction = CODE_LABELS["direction"].get(data.get("direction"), "")
-        ref = data.get("document_reference", "")
-        entry.phrase = f"{direction} handling registrerades" if direction else phrase
-        entry.details.append(f"{ref} {data.get('title', '')}".strip())
-    elif event.type in ("document.updated", "document.voided"):
+        entry.details.append(f"{data.get('document_reference', '')} {data.get('title', '')}".strip())
+    elif event.type.startswith("document."):
         entry.details.append(data.get("document_reference", ""))
     elif event.type == "file.added":
         entry.details.append(f"{data.get('filename', '')} till {data.get('document_reference', '')}")
@@ -156,5 +176,25 @@ def describe(event, *, parties: dict | None = None) -> TimelineEntry:
     return entry
 
 
-def timeline(events, *, parties: dict | None = None) -> list[TimelineEntry]:
-    return [describe(e, parties=parties) for e in events]
+def timeline(events, *, user, case=None, parties: dict | None = None) -> list[TimelineEntry]:
+    """The events as the reader may see them: details only where the reader sees the
+    case (if any) and the event's document in full."""
+    case_full = case is None or policy.case_view(user, case).full
+    document_full: dict = {}
+
+    def may_see(event) -> bool:
+        if not case_full:
+            return False
+        if event.document_id is None:
+            return True
+        if event.document_id not in document_full:
+            document_full[event.document_id] = policy.document_view(user, event.document).full
+        return document_full[event.document_id]
+
+    diary_id = case.diary_id if case is not None else None
+
+    def name_of(party):
+        shown = policy.party_name(user, party, diary_id)
+        return shown if shown != party.display_name else party_name(party)
+
+    return [describe(e, parties=parties, details=may_see(e), name_of=name_of) for e in events]

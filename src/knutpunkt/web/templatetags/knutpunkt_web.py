@@ -102,3 +102,56 @@ def user_may_register(context) -> bool:
         return False
     ids = policy.registrable_diary_ids(user)
     return ids is None or bool(ids)
+
+
+# --- what the policy lets this reader see ----------------------------------------------
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+def _view(user, obj):
+    from knutpunkt.access import policy
+    from knutpunkt.registry.models import Document
+
+    return policy.document_view(user, obj) if isinstance(obj, Document) else policy.case_view(user, obj)
+
+
+@register.simple_tag(takes_context=True)
+def shown_title(context, obj) -> str:
+    """The title of a case or document as the reader may see it: the real one, or the
+    offentlig rubrik when the title is secret to them."""
+    from knutpunkt.access import policy
+
+    if obj is None:
+        return ""
+    return policy.shown_title(obj, _view(_user(context), obj))
+
+
+@register.simple_tag(takes_context=True)
+def party_label(context, party, diary_id) -> str:
+    """A party's name, or "Skyddad identitet" for readers without that right."""
+    from knutpunkt.access import policy
+
+    return policy.party_name(_user(context), party, diary_id)
+
+
+def _may_see_party_details(user, party, diary_id) -> bool:
+    from knutpunkt.access import policy
+
+    return not party.is_protected_identity or policy.may_see_protected_identity(user, diary_id)
+
+
+@register.simple_tag(takes_context=True)
+def party_identity(context, party, diary_id) -> str:
+    """Formatted personnummer/organisationsnummer, never for a protected identity the
+    reader has no right to."""
+    if not _may_see_party_details(_user(context), party, diary_id):
+        return ""
+    return identity(party)
+
+
+@register.simple_tag(takes_context=True)
+def may_see_party_details(context, party, diary_id) -> bool:
+    return _may_see_party_details(_user(context), party, diary_id)

@@ -56,12 +56,14 @@ def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict
     empty one and its <details> opens."""
     user = request.user
     bound = bound or {}
-    full = visibility == Visibility.FULL
-    documents = list(queries.case_documents(user, case)) if full else []
+    view = policy.case_view(user, case)
+    documents = list(queries.case_documents(user, case))
+    for document in documents:
+        document.view = policy.document_view(user, document)
     files = web_queries.files_by_document(user, documents)
-    parties = queries.case_parties(user, case)
-    may_edit = full and not case.is_voided and policy.may_edit_case(user, case)
-    may_void = full and not case.is_voided and policy.may_void(user, case.diary_id)
+    parties = queries.case_parties(user, case) if view.parties else []
+    may_edit = view.full and not case.is_voided and policy.may_edit_case(user, case)
+    may_void = may_edit and policy.may_void(user, case.diary_id)
     forms = {}
     if may_edit:
         for name in ACTION_FORMS:
@@ -70,25 +72,27 @@ def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict
             forms[name] = bound.get(name) or _action_form(name, request, case, bound=False)
     for document in documents:
         document.file_list = files.get(document.pk, [])
+        document.may_edit = may_edit and not document.is_voided and policy.may_edit_document(user, document)
         for file in document.file_list:
-            file.version_form = bound.get(f"version:{file.pk}") if may_edit else None
-            if may_edit and file.version_form is None:
-                file.version_form = version_form(file)
+            file.version_form = None
+            if document.may_edit:
+                file.version_form = bound.get(f"version:{file.pk}") or version_form(file)
             file.version_list = sorted(file.versions.all(), key=lambda v: v.version, reverse=True)
-    events = queries.case_events(user, case)
     today = clock.today()
-    deadlines = list(web_queries.case_deadlines(user, case))
+    deadlines = list(web_queries.case_deadlines(user, case)) if view.full else []
     for deadline in deadlines:
         deadline.is_overdue = deadline.completed_at is None and deadline.due_date < today
+    events = queries.case_events(user, case)
     context = {
         "nav": "search",
         "case": case,
-        "full": full,
+        "view": view,
+        "full": view.full,
         "documents": documents,
         "parties": parties,
         "deadlines": deadlines,
         "links": web_queries.case_links(user, case),
-        "timeline": timeline(events, parties={str(cp.party_id): cp.party for cp in parties}),
+        "timeline": timeline(events, user=user, case=case, parties={str(cp.party_id): cp.party for cp in parties}),
         "may_edit": may_edit,
         "may_void": may_void,
         "forms": forms,

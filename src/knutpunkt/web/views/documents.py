@@ -26,9 +26,9 @@ from .common import registry_errors_as_http, render_page
 def render_document_page(request, document, visibility, *, bound: dict | None = None, open_version: str = ""):
     user = request.user
     bound = bound or {}
-    full = visibility == Visibility.FULL
-    may_edit = full and not document.is_voided and policy.may_edit_document(user, document)
-    may_void = full and not document.is_voided and policy.may_void(user, document.diary_id)
+    view = policy.document_view(user, document)
+    may_edit = view.full and not document.is_voided and policy.may_edit_document(user, document)
+    may_void = may_edit and policy.may_void(user, document.diary_id)
     files = web_queries.files_by_document(user, [document]).get(document.pk, [])
     for file in files:
         file.version_list = sorted(file.versions.all(), key=lambda v: v.version, reverse=True)
@@ -38,15 +38,16 @@ def render_document_page(request, document, visibility, *, bound: dict | None = 
         forms["file"] = bound.get("file") or FileForm(prefix="file")
     if may_void:
         forms["void"] = bound.get("void") or ReasonForm(prefix="void", reason_required=True, reason_label="Skäl för makulering")
-    correspondents = list(document.correspondents.select_related("party").order_by("role")) if full else []
+    correspondents = list(document.correspondents.select_related("party").order_by("role")) if view.parties else []
     context = {
         "nav": "search",
         "document": document,
         "case": document.case,
-        "full": full,
+        "view": view,
+        "full": view.full,
         "files": files,
         "correspondents": correspondents,
-        "timeline": timeline(web_queries.document_events(user, document)),
+        "timeline": timeline(web_queries.document_events(user, document), user=user),
         "may_edit": may_edit,
         "may_void": may_void,
         "forms": forms,

@@ -8,11 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from knutpunkt.access import policy
-from knutpunkt.access.policy import Visibility
 from knutpunkt.core.errors import DomainError, NotFound
 from knutpunkt.intake import services as intake
 from knutpunkt.registry import queries
-from knutpunkt.web import queries as web_queries
 from knutpunkt.web.forms.registration import MODE_EXISTING, MODE_NEW, RegistrationForm
 
 from .common import render_page
@@ -84,15 +82,11 @@ def case_lookup(request):
     context = {"reference": reference}
     if reference:
         try:
-            case, visibility = queries.get_case(request.user, reference)
+            case, _visibility = queries.get_case(request.user, reference)
         except NotFound:
             context["not_found"] = True
         else:
-            context.update({
-                "case": case,
-                "full": visibility == Visibility.FULL,
-                "may_register": policy.may_register_in(request.user, case.diary),
-            })
+            context.update({"case": case, "may_register": policy.may_register_in(request.user, case.diary)})
     return render(request, "web/register/_case_lookup.html", context)
 
 
