@@ -130,7 +130,7 @@ def problem_exception_handler(exc, context):
         status = data["status"]
     else:
         view = context.get("view")
-        log.exception("unhandled error in API view %s at %s", type(view).__name__ if view else "?", instance)
+        log.error("unhandled error in API view %s at %s", type(view).__name__ if view else "?", instance, exc_info=exc)
         status = 500
         data = problem(
             500,

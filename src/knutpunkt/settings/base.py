@@ -197,10 +197,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "knutpunkt.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "knutpunkt.api.problems.problem_exception_handler",
-    # Unauthenticated calls are limited (token guessing); signed-in callers only when
-    # KNUTPUNKT_API_RATE_USER is set, e.g. "10000/hour". Counted per process (local cache).
+    # Rate limits are off unless set, e.g. KNUTPUNKT_API_RATE_USER="10000/hour" (per user)
+    # and KNUTPUNKT_API_RATE_ANON="60/minute". Counted in Django's cache (per process
+    # with the default local-memory cache). 429 answers carry Retry-After.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env("API_RATE_ANON", "120/minute"), "user": env("API_RATE_USER") or None},
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_RATE_ANON") or None, "user": env("API_RATE_USER") or None},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
