@@ -108,7 +108,7 @@ class ImportForm(forms.Form):
 @admin.register(ClassificationScheme)
 class ClassificationSchemeAdmin(ManagedByOrganisation, admin.ModelAdmin):
     list_display = ("name", "version", "organisation", "status", "valid_from", "valid_to", "process_count", "document_type_count")
-    list_filter = ("status", "organisation")
+    list_filter = ("status", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "version", "description")
     list_select_related = ("organisation",)
     fields = ("organisation", "name", "version", "status", "valid_from", "valid_to", "description")
@@ -390,7 +390,7 @@ class ClassAdmin(ManagedByOrganisation, admin.ModelAdmin):
     organisation_path = "scheme__organisation"
     form = ClassForm
     list_display = ("code", "title", "level", "parent", "scheme")
-    list_filter = ("level", "scheme__status", "scheme")
+    list_filter = ("level", "scheme__status", ("scheme", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "title", "description")
     list_select_related = ("parent", "scheme")
     raw_id_fields = ("parent",)
@@ -412,7 +412,7 @@ class RetentionRuleAdmin(ManagedByOrganisation, admin.ModelAdmin):
     organisation_path = "scheme__organisation"
     form = RetentionRuleForm
     list_display = ("code", "rule_text", "legal_basis", "scheme", "usage")
-    list_filter = ("action", "trigger", "scheme__status", "scheme")
+    list_filter = ("action", "trigger", "scheme__status", ("scheme", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "legal_basis", "note")
     list_select_related = ("scheme",)
 
@@ -448,7 +448,7 @@ class _TypeAdmin(ManagedByOrganisation, admin.ModelAdmin):
 class CaseTypeAdmin(_TypeAdmin):
     form = CaseTypeForm
     list_display = ("code", "title", "process", "handling_days", "active", "scheme")
-    list_filter = ("active", "process__scheme__status", "process__scheme")
+    list_filter = ("active", "process__scheme__status", ("process__scheme", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("process__scheme",)
 
     @admin.display(description="struktur")
@@ -460,7 +460,7 @@ class CaseTypeAdmin(_TypeAdmin):
 class DocumentTypeAdmin(_TypeAdmin):
     form = DocumentTypeForm
     list_display = ("code", "title", "process", "registration", "retention_rule", "active", "scheme")
-    list_filter = ("registration", "retention_rule__action", "active", "process__scheme__status", "process__scheme")
+    list_filter = ("registration", "retention_rule__action", "active", "process__scheme__status", ("process__scheme", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("process__scheme", "retention_rule")
 
     @admin.display(description="struktur")

@@ -56,7 +56,8 @@ def import_structure(organisation: Organisation, data: dict, *, actor=None, acti
     clean = structure.validate(data)
     with transaction.atomic():
         scheme = _create(organisation, clean)
-        audit(actor, scheme, f"Klassificeringsstruktur importerad: {len(clean.classes)} klasser, {len(clean.document_types)} handlingstyper")
+        audit(actor, scheme, "classification.imported", "Klassificeringsstruktur importerad",
+              classes=len(clean.classes), document_types=len(clean.document_types))
         if activate:
             _activate(scheme, actor=actor)
     return scheme
@@ -200,7 +201,7 @@ def _activate(scheme: ClassificationScheme, *, actor) -> None:
             other.status = ClassificationScheme.Status.RETIRED
             other.valid_to = today
             other.save(update_fields=["status", "valid_to"])
-            audit(actor, other, f"Klassificeringsstruktur upphörd (ersatt av version {scheme.version})")
+            audit(actor, other, "classification.retired", f"Klassificeringsstruktur upphörd (ersatt av version {scheme.version})")
     scheme.status = ClassificationScheme.Status.ACTIVE
     scheme.valid_from = scheme.valid_from if scheme.valid_from and scheme.valid_from <= today else today
     scheme.valid_to = None
@@ -209,7 +210,7 @@ def _activate(scheme: ClassificationScheme, *, actor) -> None:
             scheme.save(update_fields=["status", "valid_from", "valid_to"])
     except IntegrityError as exc:
         raise Conflict("En annan version aktiverades samtidigt. Försök igen.", code="scheme_activation_conflict") from exc
-    audit(actor, scheme, "Klassificeringsstruktur aktiverad")
+    audit(actor, scheme, "classification.activated", "Klassificeringsstruktur aktiverad")
 
 
 def copy_scheme(scheme: ClassificationScheme, *, actor, version: str | None = None) -> ClassificationScheme:
@@ -227,7 +228,7 @@ def discard_draft(scheme: ClassificationScheme, *, actor) -> None:
     scheme = ClassificationScheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.status != ClassificationScheme.Status.DRAFT:
         raise RuleViolation("Bara utkast kan tas bort; en version som har gällt finns kvar.", code="scheme_not_draft")
-    audit(actor, scheme, "Utkast till klassificeringsstruktur borttaget")
+    audit(actor, scheme, "classification.draft_discarded", "Utkast till klassificeringsstruktur borttaget")
     DocumentType.objects.filter(process__scheme=scheme).delete()
     CaseType.objects.filter(process__scheme=scheme).delete()
     for level in reversed(Class.LEVEL_ORDER):

@@ -228,7 +228,7 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(LocalAdminScope, DjangoUserAdmin):
     list_display = ("username", "full_name", "email", "organisation", "unit", "is_active", "is_global_admin", "roles")
-    list_filter = ("is_active", "is_global_admin", "is_staff", "organisation", "role_assignments__role")
+    list_filter = ("is_active", "is_global_admin", "is_staff", ("organisation", admin.RelatedOnlyFieldListFilter), "role_assignments__role")
     search_fields = ("username", "first_name", "last_name", "email")
     list_select_related = ("organisation", "unit")
     inlines = [RoleAssignmentInline]
@@ -318,7 +318,7 @@ class UserAdmin(LocalAdminScope, DjangoUserAdmin):
 class RoleAssignmentAdmin(LocalAdminScope, admin.ModelAdmin):
     form = RoleAssignmentForm
     list_display = ("user", "role", "authority", "diary")
-    list_filter = ("role", "authority", "diary")
+    list_filter = ("role", ("authority", admin.RelatedOnlyFieldListFilter), ("diary", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__username", "user__first_name", "user__last_name")
     autocomplete_fields = ("user",)
     list_select_related = ("user", "authority", "diary")
@@ -354,7 +354,7 @@ class RoleAssignmentAdmin(LocalAdminScope, admin.ModelAdmin):
     def log_addition(self, request, obj, message):
         pass  # grant_role wrote the audit entry
 
-    def log_deletion(self, request, obj, object_repr):
+    def log_deletions(self, request, queryset):
         pass  # revoke_role wrote the audit entry
 
     @admin.action(description="Ta bort valda roller")

@@ -138,13 +138,13 @@ def managed_organisation_ids(actor) -> set[int] | None:
     return {a or d for a, d in rows if a or d}
 
 
-def audit(actor, obj, message: str, *, flag: int | None = None) -> None:
-    """Record an administrative change in the admin's history (and the log)."""
-    from django.contrib.admin.models import CHANGE, LogEntry
+def audit(actor, obj, action: str, message: str, **details) -> None:
+    """Record an administrative change in the audit log (core.audit), inside the
+    caller's transaction so it disappears with a change that is rolled back."""
+    from knutpunkt.core import audit as audit_log
 
-    log.info("%s: %s (%s) av %s", message, obj, type(obj).__name__, getattr(actor, "username", "systemet"))
-    if getattr(actor, "pk", None):
-        LogEntry.objects.log_actions(actor.pk, [obj], flag or CHANGE, change_message=message, single_object=True)
+    log.debug("%s: %s av %s", message, obj, getattr(actor, "username", "systemet"))
+    audit_log.log(action, actor=actor, obj=obj, object_label=str(obj)[:200], details={"message": message, **details})
 
 
 # --- roles -------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ def grant_role(user: User, role: str, *, authority: Authority | None = None, dia
         updates.append("is_staff")
     if updates:
         user.save(update_fields=updates)
-    audit(actor, assignment, f"Roll tilldelad: {assignment}")
+    audit(actor, assignment, "role.granted", f"Roll tilldelad: {assignment}", user=user.username, role=role)
     return assignment
 
 
@@ -200,8 +200,7 @@ def revoke_role(user: User, role: str, *, authority: Authority | None = None, di
     assignment = RoleAssignment.objects.filter(user=user, role=role, authority=authority, diary=diary).first()
     if assignment is None:
         raise NotFound(f"{user} har inte rollen {Role(role).label.lower()} där.", code="role_not_held")
-    text = str(assignment)
-    audit(actor, assignment, f"Roll borttagen: {text}")
+    audit(actor, assignment, "role.revoked", f"Roll borttagen: {assignment}", user=user.username, role=role)
     assignment.delete()
     if (
         role in ADMIN_ROLES
