@@ -68,7 +68,7 @@ class AddDocumentForm(PartyFieldsForm):
     title = service_required(forms.CharField(label="Handlingens rubrik", max_length=500))
     document_type = ObjectChoiceField(label="Handlingstyp")
     document_date = forms.DateField(label="Datum", required=False, widget=DateInput(), help_text="ÅÅÅÅ-MM-DD. Tomt betyder i dag.")
-    files = MultipleFileField(label="Filer", required=False, help_text="Du kan välja flera filer på en gång.")
+    files = MultipleFileField(label="Välj filer", required=False, help_text="Du kan välja flera filer på en gång.")
 
     def __init__(self, *args, user, case=None, **kwargs):
         super().__init__(*args, **kwargs)

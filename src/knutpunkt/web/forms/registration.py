@@ -126,7 +126,7 @@ class RegistrationForm(SwedishForm):
     sender_is_party = forms.BooleanField(label="Avsändaren är också part i ärendet", required=False, initial=True)
     sender_party_role = forms.ChoiceField(label="Partsroll", choices=CaseParty.Role.choices, initial=CaseParty.Role.APPLICANT, required=False)
 
-    files = MultipleFileField(label="Filer", required=False, help_text="Du kan välja flera filer på en gång.")
+    files = MultipleFileField(label="Välj filer", required=False, help_text="Du kan välja flera filer på en gång.")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
