@@ -7,13 +7,16 @@ Both shapes have the same keys — withheld parts are null or empty and `masked`
 true — so a client reads one schema.
 """
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from rest_framework import serializers
 
 from knutpunkt.access import policy
+from knutpunkt.core.errors import NotFound
 from knutpunkt.files import queries as file_queries
 from knutpunkt.registry import queries
 from knutpunkt.registry.identity import format_org_number, format_personal_number
+from knutpunkt.registry.models import CaseLink
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -197,6 +200,8 @@ class CaseSerializer(serializers.Serializer):
     def to_representation(self, case):
         ctx = self.context
         view = case_view(ctx, case)
+        if view.hidden:  # callers look cases up through queries; this is the last guard
+            raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
         data = {
             "id": str(case.pk),
             "reference": case.reference,
@@ -240,16 +245,20 @@ class CaseSerializer(serializers.Serializer):
         return data
 
     def _links(self, case) -> list[dict]:
+        # .all() so a list view's prefetch (CASE_LINK_PREFETCH) is used.
+        full = case_view(self.context, case).full
         out = []
-        for link in case.links_out.select_related("to_case"):
-            ref = case_ref(self.context, link.to_case)
+        for link, other in [(link, link.to_case) for link in case.links_out.all()] + [(link, link.from_case) for link in case.links_in.all()]:
+            ref = case_ref(self.context, other)
             if ref:
-                out.append({**ref, "note": link.note if case_view(self.context, case).full else ""})
-        for link in case.links_in.select_related("from_case"):
-            ref = case_ref(self.context, link.from_case)
-            if ref:
-                out.append({**ref, "note": link.note if case_view(self.context, case).full else ""})
+                out.append({**ref, "note": link.note if full else ""})
         return out
+
+
+CASE_LINK_PREFETCH = (
+    Prefetch("links_out", queryset=CaseLink.objects.select_related("to_case").order_by("created_at")),
+    Prefetch("links_in", queryset=CaseLink.objects.select_related("from_case").order_by("created_at")),
+)
 
 
 # --- files -------------------------------------------------------------------------------
@@ -309,9 +318,12 @@ class FileSerializer(serializers.Serializer):
 def visible_files(context, document) -> list:
     """The document's files the caller may fetch: files.queries plus the policy's
     per-file answer (a file marked secret on its own needs a full view)."""
-    user = _user(context)
-    files = file_queries.files_of(user, document).prefetch_related("versions__blob", "versions__created_by")
-    return [f for f in files if policy.file_visibility(user, document, f) == policy.Visibility.FULL]
+    cache = context.setdefault("_files", {})
+    if document.pk not in cache:
+        user = _user(context)
+        files = file_queries.files_of(user, document).prefetch_related("versions__blob", "versions__created_by")
+        cache[document.pk] = [f for f in files if policy.file_visibility(user, document, f) == policy.Visibility.FULL]
+    return cache[document.pk]
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -347,6 +359,8 @@ class DocumentSerializer(serializers.Serializer):
     def to_representation(self, document):
         ctx = self.context
         view = document_view(ctx, document)
+        if view.hidden:
+            raise NotFound("Handlingen finns inte eller så saknar du behörighet att se den.")
         data = {
             "id": str(document.pk),
             "reference": document.reference,

@@ -56,7 +56,11 @@ class ApiView(GenericAPIView):
     """Explicit views (no routers), so the stable paths are written out in urls.py."""
 
     def get_serializer_context(self):
-        return {"request": self.request, "view": self}
+        # One context per request, so the policy's per-object answers are asked once
+        # even when a response is built from several serializers.
+        if getattr(self, "_context", None) is None:
+            self._context = {"request": self.request, "view": self}
+        return self._context
 
     def validated(self, serializer_class, data=None) -> dict:
         serializer = serializer_class(data=self.request.data if data is None else data, context=self.get_serializer_context())

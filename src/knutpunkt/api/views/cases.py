@@ -12,7 +12,7 @@ from knutpunkt.registry.queries import CaseSearch
 from .. import lookups
 from ..idempotency import fingerprint, run_idempotent
 from ..serializers import inputs
-from ..serializers.representations import CaseEventSerializer, CaseSerializer, RoledPartySerializer, roled_parties
+from ..serializers.representations import CASE_LINK_PREFETCH, CaseEventSerializer, CaseSerializer, RoledPartySerializer, roled_parties
 from .base import CASE_ID, ApiView, problems, reread_case
 from .parties import visible_parties
 
@@ -48,7 +48,7 @@ class CaseListView(ApiView):
             officer_id=request.user.pk if officer == "me" else (int(officer) if officer else None),
             include_voided=f["include_voided"],
         )
-        qs = queries.search_cases(request.user, criteria).select_related("main_case", "registered_by")
+        qs = queries.search_cases(request.user, criteria).select_related("main_case", "registered_by").prefetch_related(*CASE_LINK_PREFETCH)
         return self.page(qs, CaseSerializer)
 
     @extend_schema(

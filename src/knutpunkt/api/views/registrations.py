@@ -22,7 +22,7 @@ from ..serializers.representations import (
     RegistrationResultSerializer,
     visible_files,
 )
-from .base import ApiView, inline_uploads, payload_and_uploads, problems, request_hash, reread_case, reread_document
+from .base import ApiView, inline_uploads, payload_and_uploads, problems, request_hash
 
 EXAMPLE = {
     "diary": "KS",
@@ -93,9 +93,14 @@ class RegistrationView(ApiView):
         return run_idempotent(request, "registrations", request_hash(payload, uploads), perform)
 
     def _body(self, user, result) -> dict:
-        # Read back through the policy, like any other response.
-        case = reread_case(user, result.case.pk) if result.case is not None else None
-        document = reread_document(user, result.document.pk)
+        # The service's own objects, already loaded with their relations; the serializers
+        # ask the policy how each may be shown, as for any other response. Only the case's
+        # status may have moved since register_case returned it (register_document sets
+        # pågående for a drawn-up document), so that is read again.
+        case = result.case
+        if case is not None:
+            case.refresh_from_db(fields=["status", "closed_at", "updated_at"])
+        document = result.document
         ids = [f.pk for f in result.files]
         files = sorted((f for f in visible_files(self.get_serializer_context(), document) if f.pk in ids), key=lambda f: ids.index(f.pk))
         return {
