@@ -249,3 +249,14 @@ def test_register_twice_same_person_reuses_party(reg_client, diary):
     post(reg_client, form_data(diary))
     post(reg_client, form_data(diary, case_title="Andra ärendet"))
     assert Case.objects.count() == 2 and Party.objects.count() == 1
+
+
+def test_all_problems_are_shown_at_once(reg_client, diary):
+    future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    data = form_data(diary, case_title="", document_title="", document_date=future, sender_personal_number="19121212-1213",
+                     sender_email="inte-en-adress")
+    html = error_page(post(reg_client, data))
+    for message in ("Ange en rubrik.", "Datumet kan inte ligga i framtiden.", "Personnumrets kontrollsiffra stämmer inte."):
+        assert message in html, message
+    assert html.count('<li><a href="#id_') >= 3
+    assert_nothing_saved()

@@ -47,6 +47,17 @@ class SwedishForm(forms.Form):
                 self.add_error(name, message)
 
 
+    def precheck(self, rule, *args, **kwargs):
+        """Run one of the registry's named rules before saving, so the page can show
+        every problem at once (a service stops at the first). The service runs the
+        same rule again when it saves; this only makes the answer arrive sooner."""
+        try:
+            return rule(*args, **kwargs)
+        except DomainError as err:
+            self.add_domain_error(err)
+            return None
+
+
 def service_required(field: forms.Field) -> forms.Field:
     """Marked required for people and assistive technology, but checked by the service,
     so the rule and its message live in one place."""
@@ -62,10 +73,14 @@ def with_messages(field: forms.Field, **messages) -> forms.Field:
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A plain text field for ÅÅÅÅ-MM-DD. The browser's date picker shows dates in the
+    browser's locale (often MM/DD/YYYY), which contradicts the ISO 8601 hint beside it."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        defaults = {"autocomplete": "off", "spellcheck": "false", "maxlength": "10", "class": "input-date"}
+        super().__init__({**defaults, **(attrs or {})}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

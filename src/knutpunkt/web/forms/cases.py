@@ -1,12 +1,15 @@
 """Forms of the case and document pages: each one action, each posted on its own."""
 
+import copy
+
 from django import forms
 
 from knutpunkt.core.errors import NotFound
 from knutpunkt.intake.services import Registration, UploadedContent
 from knutpunkt.registry import queries
 from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document, Party
-from knutpunkt.registry.parties import PartyInput
+from knutpunkt.registry import rules
+from knutpunkt.registry.parties import PartyInput, validate_party
 from knutpunkt.web import queries as web_queries
 
 from .base import DateInput, MultipleFileField, SwedishForm, service_required
@@ -35,6 +38,14 @@ class PartyFieldsForm(SwedishForm):
     city = forms.CharField(label="Postort", max_length=100, required=False)
     email = forms.CharField(label="E-post", max_length=254, required=False, widget=forms.EmailInput())
     phone = forms.CharField(label="Telefon", max_length=40, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            party = self.party_input()
+            if party is not None:
+                self.precheck(validate_party, copy.deepcopy(party))
+        return data
 
     def party_input(self) -> PartyInput | None:
         values = {name: (self.cleaned_data.get(name) or "").strip() for name in PARTY_TEXT_FIELDS}
@@ -82,6 +93,14 @@ class AddDocumentForm(PartyFieldsForm):
     @property
     def had_files(self) -> bool:
         return self.is_bound and bool(self.files.getlist(self.add_prefix("files")))
+
+    def clean(self):
+        data = super().clean()
+        if "title" not in self.errors:
+            self.precheck(rules.check_title_present, data.get("title") or "")
+        if data.get("document_date"):
+            self.precheck(rules.check_date_not_in_future, data["document_date"], field="document_date")
+        return data
 
     def registration(self, case: Case) -> Registration:
         data = self.cleaned_data

@@ -1,6 +1,8 @@
 """The one registration form: an incoming (or other) document into a new case, an
 existing case or no case at all (postlista), with its sender and files."""
 
+import copy
+
 from django import forms
 
 from knutpunkt.core import clock
@@ -8,7 +10,8 @@ from knutpunkt.core.errors import NotFound
 from knutpunkt.intake.services import Registration, UploadedContent
 from knutpunkt.registry import queries
 from knutpunkt.registry.models import CaseParty, Correspondent, Document, Party
-from knutpunkt.registry.parties import PartyInput
+from knutpunkt.registry import rules
+from knutpunkt.registry.parties import PartyInput, validate_party
 from knutpunkt.web import queries as web_queries
 
 from .base import DateInput, MultipleFileField, SwedishForm, service_required
@@ -191,6 +194,15 @@ class RegistrationForm(SwedishForm):
                     self.add_error("case_reference", f"Hittade inget ärende med diarienumret ”{reference}” som du har behörighet till.")
         elif mode in (MODE_NEW, MODE_NONE) and not data.get("diary") and "diary" not in self.errors:
             self.add_error("diary", "Välj diarium.")
+        if mode in (MODE_NEW, MODE_NONE) and "document_title" not in self.errors:
+            # intake uses either title for the other, so one of them is enough
+            self.precheck(rules.check_title_present, data.get("document_title") or data.get("case_title") or "")
+        if data.get("document_date"):
+            self.precheck(rules.check_date_not_in_future, data["document_date"], field="document_date")
+        if not any(name.startswith("sender_") for name in self.errors):
+            sender = self.sender()
+            if sender is not None:
+                self.precheck(validate_party, copy.deepcopy(sender))
         return data
 
     def sender(self) -> PartyInput | None:
