@@ -380,3 +380,14 @@ def test_demo_structure_loads_once(organisation):
     first = services.load_demo_structure(organisation)
     assert services.load_demo_structure(organisation) == first
     assert ClassificationScheme.objects.filter(organisation=organisation).count() == 1
+
+
+def test_csv_same_period_other_legal_basis_is_another_rule(organisation):
+    raw = (HEADER.strip() + ";Lagrum/beslut\n"
+           "1;Stöd;1.1;Ekonomi;1.1.1;Redovisning;1.1.1.1;Bokföra;;;;Kvitto;;Gallras;2 år;;;Beslut A\n"
+           ";;;;;;;;;;;Påminnelse;;Gallras;2 år;;;Beslut B\n"
+           ";;;;;;;;;;;Kopia;;Gallras;2 år;;;Beslut A\n")
+    scheme = services.import_stream(organisation, io.BytesIO(raw.encode()), "csv")
+    rules = dict(RetentionRule.objects.filter(scheme=scheme).values_list("code", "legal_basis"))
+    assert rules == {"G2": "Beslut A", "G2-2": "Beslut B"}
+    assert DocumentType.objects.get(process__scheme=scheme, title="Kopia").retention_rule.code == "G2"
