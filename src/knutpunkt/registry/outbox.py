@@ -31,6 +31,22 @@ def schedule_dispatch() -> None:
         enqueue()
 
 
+def _deliver(event) -> list[str]:
+    """core.events.deliver, but each subscriber in its own savepoint: on PostgreSQL one
+    failed statement aborts the whole transaction, so a subscriber's bad SQL would
+    otherwise fail the other subscribers and the marking of the whole batch — and the
+    same event would stop the outbox again on every retry."""
+    errors = []
+    for handler in core_events.handlers_for(event.type):
+        try:
+            with transaction.atomic():
+                handler(event)
+        except Exception as exc:  # noqa: BLE001 - a subscriber must not stop the others
+            core_events.log.exception("event handler %s failed for %s", handler, event.pk)
+            errors.append(f"{getattr(handler, '__name__', handler)}: {exc}")
+    return errors
+
+
 def dispatch_pending(limit: int = BATCH) -> int:
     """Deliver up to `limit` undispatched events, oldest first. Returns how many."""
     done = 0
@@ -39,7 +55,7 @@ def dispatch_pending(limit: int = BATCH) -> int:
         if transaction.get_connection().features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
         for event in qs[:limit]:
-            errors = core_events.deliver(event)
+            errors = _deliver(event)
             if errors:
                 event.dispatch_attempts += 1
                 event.dispatch_error = "\n".join(errors)[:4000]
