@@ -144,3 +144,11 @@ def test_session_login_also_works(registrator):
     client = APIClient()
     client.force_login(registrator)
     assert client.get("/api/v1/cases/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/registrations/", "/api/v1/cases/", "/api/v1/documents/x/files/"])
+def test_options_describes_the_endpoint(registrator, path):
+    response = client_for(registrator).options(path)
+    assert response.status_code == 200, response.content
+    assert "application/json" in response.json()["renders"]
+    assert response.json()["schema"].endswith("/api/v1/schema/")
