@@ -322,3 +322,16 @@ def test_base64_with_line_breaks_is_accepted(api, diary):
     encoded = base64.encodebytes(b"x" * 200).decode()  # MIME style, with newlines
     response = api.post(URL, registration_body(files=[{"filename": "a.txt", "content_base64": encoded}]), format="json")
     assert response.status_code == 201, response.content
+
+
+def test_oversized_json_body_is_413_and_saves_nothing(api, diary, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    body = registration_body(files=[{"filename": "a.bin", "content_base64": b64(b"x" * 3000)}])
+    problem = assert_problem(api.post(URL, body, format="json"), 413, "request_too_large")
+    assert "multipart" in problem["detail"]
+    assert_problem(api.post(URL, {"data": json.dumps(body)}, format="multipart"), 413, "request_too_large")
+    # The same file as a multipart part is fine: parts are streamed, not held in memory.
+    small = registration_body(files=[])
+    response = api.post(URL, {"data": json.dumps(small), "files": [SimpleUploadedFile("a.bin", b"x" * 3000)]}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert Case.objects.count() == 1

@@ -14,6 +14,7 @@ no traceback, no exception text — ever reaches the client; it goes to the log.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -120,6 +121,12 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound("Resursen finns inte eller så saknar du behörighet att se den.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        from .parsers import RequestTooLarge
+
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError("Begäran kunde inte tolkas.")
 
     headers: dict = {}
     if isinstance(exc, DomainError):

@@ -191,7 +191,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    # JSON bodies are limited to DATA_UPLOAD_MAX_MEMORY_SIZE; big files go as multipart.
+    "DEFAULT_PARSER_CLASSES": ["knutpunkt.api.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_METADATA_CLASS": "knutpunkt.api.metadata.PlainMetadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],

@@ -2,7 +2,6 @@
 
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from knutpunkt.access import policy
@@ -54,8 +53,6 @@ def register_document(view, request, *, case=None):
 
 
 class DocumentListView(ApiView):
-    parser_classes = [JSONParser, MultiPartParser]
-
     @extend_schema(tags=TAG, operation_id="documents_list", summary="Sök handlingar",
                    parameters=[inputs.DocumentFilter], responses={200: DocumentSerializer(many=True), **problems(400)})
     def get(self, request):
@@ -102,8 +99,6 @@ class DocumentListView(ApiView):
 
 
 class CaseDocumentsView(ApiView):
-    parser_classes = [JSONParser, MultiPartParser]
-
     @extend_schema(tags=["Ärenden"], operation_id="cases_documents_list", summary="Ärendets handlingar", parameters=[CASE_ID],
                    responses={200: DocumentSerializer(many=True), **problems(404)})
     def get(self, request, id):

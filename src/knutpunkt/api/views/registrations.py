@@ -6,7 +6,6 @@ registering again.
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from knutpunkt.core.errors import RuleViolation
@@ -36,8 +35,6 @@ EXAMPLE = {
 
 
 class RegistrationView(ApiView):
-    parser_classes = [JSONParser, MultiPartParser]
-
     @extend_schema(
         tags=["Registrering"], operation_id="registrations_create", summary="Registrera ärende, parter, handling och filer i ett anrop",
         description=(
