@@ -168,3 +168,20 @@ def test_masked_reader_sees_public_title_only(client, diary, registrator):
         assert SECRET_MARKER not in html, url
     html = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "maskerat" in html and "Ärendets uppgifter ändrades" not in html
+
+
+def test_secret_files_are_not_listed_or_downloadable_for_a_reader(client, diary, registrator, document_with_file):
+    from knutpunkt.access.models import LegalProvision
+    from knutpunkt.registry import secrecy
+
+    document, file = document_with_file
+    provision = LegalProvision.objects.filter(reference="21 kap. 1 §").first()
+    secrecy.set_marking(document, actor=registrator, provisions=[provision], secret_parts={"files"}, reason="Hälsouppgifter")
+    reader = user_with_role(diary, Role.LASARE)
+    client.force_login(reader)
+    case_page = client.get(reverse("web:case_detail", args=[document.case_id])).content.decode()
+    assert document.reference in case_page and "ritning åäö.pdf" not in case_page
+    assert "ritning åäö.pdf" not in client.get(reverse("web:document_detail", args=[document.pk])).content.decode()
+    assert client.get(reverse("web:file_download", args=[file.pk])).status_code == 404
+    client.force_login(registrator)
+    assert client.get(reverse("web:file_download", args=[file.pk])).status_code == 200

@@ -176,6 +176,10 @@ def file_download(request, file_id):
     raw_version = request.GET.get("version")
     try:
         number = int(raw_version) if raw_version else None
+        file = file_queries.get_file(request.user, file_id)
+        # A file can be marked secret on its own; the policy answers for the file too.
+        if policy.file_visibility(request.user, file.document, file) != Visibility.FULL:
+            raise NotFound("Filen finns inte.")
         version = file_queries.get_version(request.user, file_id, number)
     except (ValueError, NotFound):
         raise Http404("Filen finns inte.") from None

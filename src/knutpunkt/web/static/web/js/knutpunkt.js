@@ -75,7 +75,22 @@
     update();
   }
 
+  // A table too wide for the screen scrolls sideways and must then be reachable with
+  // the keyboard (it carries tabindex=0 for that); one that fits needs no extra stop.
+  function wireScrollRegions() {
+    var regions = document.querySelectorAll("[data-scroll-region]");
+    function update() {
+      regions.forEach(function (region) {
+        if (region.scrollWidth > region.clientWidth + 1) { region.setAttribute("tabindex", "0"); }
+        else if (document.activeElement !== region) { region.removeAttribute("tabindex"); }
+      });
+    }
+    window.addEventListener("resize", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireScrollRegions();
     wireErrorLinks();
     wireDetailsLinks();
     wirePartyKinds();
