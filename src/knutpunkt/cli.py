@@ -10,6 +10,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    if argv and os.path.basename(argv[0]) in ("cli.py", "__main__.py"):
+        argv[0] = "knutpunkt"  # `python -m knutpunkt.cli …` (as the demo starts its children) reads as the command
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
     default_settings = "knutpunkt.settings.demo" if len(argv) > 1 and argv[1] == "demo" else "knutpunkt.settings.base"

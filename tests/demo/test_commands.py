@@ -59,6 +59,7 @@ def test_demo_serves_and_stops_on_ctrl_c(tmp_path):
             assert time.monotonic() - started < 180, "".join(output)
         text = "".join(output)
         assert "15 ärenden" in text and f"http://127.0.0.1:{port}/" in text and "Demo-2026!" in text
+        assert "knutpunkt.settings.demo" in text
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert response.status == 200  # the sign-in page, after the redirect
         proc.send_signal(signal.SIGINT)
