@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 
 from knutpunkt.classification.models import ClassificationScheme
@@ -7,7 +5,7 @@ from knutpunkt.organisations.models import Role
 from knutpunkt.registry import services as registry
 from knutpunkt.registry.models import Document, Party
 from knutpunkt.registry.parties import PartyInput, find_or_create_party
-from tests.factories import SchemeFactory, UserFactory, case_type_in, document_type_in, process_in, user_with_role
+from tests.factories import SchemeFactory, UserFactory, case_type_in, process_in, user_with_role
 
 from .conftest import TODAY, assert_problem, client_for
 
