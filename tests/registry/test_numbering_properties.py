@@ -165,3 +165,21 @@ def test_the_number_of_a_rolled_back_registration_is_taken_by_the_next(world):
     with in_year(2025):
         assert registry.register_case(diary, actor=actor, title="Sent").reference == "KS 2025/3"
 
+
+
+def test_counters_without_update_returning(world, monkeypatch):
+    """Older SQLite (< 3.35) has no UPDATE … RETURNING: the counters fall back to
+    UPDATE then SELECT, with the same result."""
+    from django.db import connection
+
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    diaries, users = world
+    diary = diaries[0]
+    actor = users[diary.authority_id]
+    with in_year(2025):
+        a = registry.register_case(diary, actor=actor, title="Ett")
+        b = registry.register_case(diary, actor=actor, title="Två")
+        registry.register_document(actor=actor, case=a, direction=Document.Direction.INCOMING, title="Handling")
+    assert (a.number, b.number) == (1, 2)
+    assert list(a.events.order_by("sequence").values_list("sequence", flat=True)) == [1, 2]
+    assert NumberSeries.objects.get(diary=diary, year=2025).last_number == 2

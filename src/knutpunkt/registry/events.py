@@ -4,7 +4,8 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.db.models import F, Model
+from django.db import transaction
+from django.db.models import Model
 
 from knutpunkt.core import clock
 
@@ -37,8 +38,7 @@ def record_event(
     if case is not None:
         # The per-case sequence is taken by an UPDATE, which also serialises concurrent
         # writers to the same case.
-        Case.objects.filter(pk=case.pk).update(event_sequence=F("event_sequence") + 1)
-        sequence = Case.objects.filter(pk=case.pk).values_list("event_sequence", flat=True).get()
+        sequence = next_event_sequence(case)
         case.event_sequence = sequence
         payload.setdefault("case_reference", case.reference)
         main_ref = case.main_case.reference if case.main_case_id else case.reference
@@ -56,6 +56,26 @@ def record_event(
         reason=reason,
         data=payload,
     )
+
+
+def next_event_sequence(case: Case) -> int:
+    """Advance the case's event counter and read it — in one statement (UPDATE …
+    RETURNING) where the database has it. The UPDATE locks the case row until commit,
+    which also serialises concurrent writers to the same case."""
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    table, column = qn(Case._meta.db_table), qn("event_sequence")
+    params = [Case._meta.pk.get_db_prep_value(case.pk, connection)]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:  # PostgreSQL, SQLite ≥ 3.35
+            cursor.execute(f"UPDATE {table} SET {column} = {column} + 1 WHERE {qn('id')} = %s RETURNING {column}", params)
+        else:
+            cursor.execute(f"UPDATE {table} SET {column} = {column} + 1 WHERE {qn('id')} = %s", params)
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {qn('id')} = %s", params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Case.DoesNotExist(f"Ärendet {case.pk} finns inte.")
+    return row[0]
 
 
 def changes_between(obj, new_values: dict) -> dict:
