@@ -77,7 +77,7 @@ def check_groups_in_authority(groups, authority_id: int) -> list[AccessGroup]:
 
 def _lock(obj):
     model = type(obj)
-    return model.objects.select_for_update().select_related("diary__authority").get(pk=obj.pk)
+    return model.objects.select_for_update(of=("self",)).select_related("diary__authority").get(pk=obj.pk)
 
 
 _PROTECTABLE_FIELDS = (

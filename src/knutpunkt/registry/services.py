@@ -340,7 +340,7 @@ def register_document(
 
 @transaction.atomic
 def update_document(document: Document, *, actor, reason: str, **values) -> Document:
-    document = Document.objects.select_for_update().select_related("case", "diary__authority").get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).select_related("case", "diary__authority").get(pk=document.pk)
     rules.check_may_edit_document(actor, document)
     rules.check_not_voided(document)
     unknown = set(values) - set(DOCUMENT_EDITABLE_FIELDS)
