@@ -126,14 +126,15 @@ def _editable_case(request, case_id):
 
 
 def _run(request, case, visibility, name, form, action, *, success: str):
-    """Validate `form`, call `action(form)`; on a DomainError show the page again."""
+    """Validate `form` and call `action(form)`, which may return the success message;
+    on a DomainError show the case page again with this form open."""
     if form.is_valid():
         try:
             result = action(form)
         except DomainError as err:
             form.add_domain_error(err, default_field=_default_field(form))
         else:
-            messages.success(request, result if isinstance(result, str) and result else success)
+            messages.success(request, result or success)
             return redirect("web:case_detail", case_id=case.pk)
     return render_case_page(request, case, visibility, bound={name: form})
 
@@ -192,11 +193,11 @@ def case_status(request, case_id):
 def case_close(request, case_id):
     case, visibility = _editable_case(request, case_id)
     form = _action_form("close", request, case, bound=True)
-    return _run(
-        request, case, visibility, "close", form,
-        lambda f: registry.close_case(case, actor=request.user, reason=f.cleaned_data.get("reason", "")) and "",
-        success=f"Ärendet {case.reference} är avslutat.",
-    )
+
+    def act(f):
+        registry.close_case(case, actor=request.user, reason=f.cleaned_data.get("reason", ""))
+
+    return _run(request, case, visibility, "close", form, act, success=f"Ärendet {case.reference} är avslutat.")
 
 
 @login_required
@@ -205,11 +206,11 @@ def case_close(request, case_id):
 def case_reopen(request, case_id):
     case, visibility = _editable_case(request, case_id)
     form = _action_form("reopen", request, case, bound=True)
-    return _run(
-        request, case, visibility, "reopen", form,
-        lambda f: registry.reopen_case(case, actor=request.user, reason=f.cleaned_data.get("reason", "")) and "",
-        success=f"Ärendet {case.reference} är återöppnat.",
-    )
+
+    def act(f):
+        registry.reopen_case(case, actor=request.user, reason=f.cleaned_data.get("reason", ""))
+
+    return _run(request, case, visibility, "reopen", form, act, success=f"Ärendet {case.reference} är återöppnat.")
 
 
 @login_required
@@ -220,11 +221,11 @@ def case_void(request, case_id):
     if not policy.may_void(request.user, case.diary_id):
         raise DjangoPermissionDenied("Endast registratorer får makulera.")
     form = _action_form("void", request, case, bound=True)
-    return _run(
-        request, case, visibility, "void", form,
-        lambda f: registry.void_case(case, actor=request.user, reason=f.cleaned_data.get("reason", "")) and "",
-        success=f"Ärendet {case.reference} är makulerat.",
-    )
+
+    def act(f):
+        registry.void_case(case, actor=request.user, reason=f.cleaned_data.get("reason", ""))
+
+    return _run(request, case, visibility, "void", form, act, success=f"Ärendet {case.reference} är makulerat.")
 
 
 @login_required
