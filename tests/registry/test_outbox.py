@@ -210,3 +210,34 @@ def test_the_task_delivers_more_than_one_batch(diary, registrator, subscribers, 
         services.register_document(actor=registrator, case=case, direction=Document.Direction.INCOMING, title=f"{n}")
     assert dispatch_events.call() == 5
     assert len(seen) == 5 and not CaseEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@pytest.fixture
+def database_task_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_waiting_dispatch_task_serves_many_commits(database_task_queue, subscribers):
+    """With the database task queue, a commit does not queue a second dispatch task
+    while one is still waiting: that one will deliver its events too."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.factories import DiaryFactory, user_with_role
+
+    seen = []
+    subscribers.subscribe("", lambda e: seen.append(e.type))
+    diary = DiaryFactory(prefix="KS")
+    user = user_with_role(diary)
+    for n in range(3):
+        services.register_case(diary, actor=user, title=f"Ärende {n}")
+    assert DBTaskResult.objects.count() == 1 and seen == []
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert seen == ["case.registered"] * 3
+    assert not CaseEvent.objects.filter(dispatched_at__isnull=True).exists()
+    # Once that task has run, the next commit queues a new one.
+    services.register_case(diary, actor=user, title="Ärende 4")
+    assert DBTaskResult.objects.filter(status="READY").count() == 1 and DBTaskResult.objects.count() == 2
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(seen) == 4
