@@ -204,3 +204,42 @@ def test_masked_timeline_hides_details(diary, case, registrator, sn_provision):
     text = repr([(e.type, e.data, e.reason) for e in events])
     assert "Hemlig" not in text and "case.updated" in text
     assert "Hemlig" in repr([(e.data, e.reason) for e in queries.case_events(registrator, case)])
+
+
+def test_party_reuse_stops_at_the_authority_boundary(diary, registrator):
+    from knutpunkt.registry.parties import PartyInput, find_or_create_party
+
+    org = diary.authority.organisation
+    social = DiaryFactory(prefix="SN", authority__organisation=org)
+    social_registrator = user_with_role(social, Role.REGISTRATOR)
+    data = dict(kind="person", personal_number="19121212-1212", first_name="Tolvan", last_name="Tolvansson")
+    sn_party = find_or_create_party(org, PartyInput(**data, contact={"street_address": "Hemliga vägen 1"}), authority=social.authority)
+    services.register_case(social, actor=social_registrator, title="Bistånd", parties=[(sn_party, "sokande")])
+    ks_party = find_or_create_party(org, PartyInput(**data), authority=diary.authority)
+    assert ks_party.pk != sn_party.pk and ks_party.street_address == ""
+    services.register_case(diary, actor=registrator, title="Medborgarförslag", parties=[(ks_party, "sokande")])
+    assert find_or_create_party(org, PartyInput(**data), authority=diary.authority).pk == ks_party.pk
+
+
+def test_a_file_marked_secret_on_its_own_needs_full_view(diary, case, registrator):
+    import io
+
+    from knutpunkt.core.errors import NotFound
+    from knutpunkt.files import queries as file_queries
+    from knutpunkt.files import services as file_services
+    from knutpunkt.registry.models import Document
+
+    doc = services.register_document(actor=registrator, case=case, direction=Document.Direction.INCOMING, title="Läkarintyg")
+    open_file = file_services.add_file(doc, io.BytesIO(b"oppen"), "oppen.txt", actor=registrator)
+    secret_file = file_services.add_file(doc, io.BytesIO(b"hemlig"), "intyg.txt", actor=registrator)
+    type(secret_file).objects.filter(pk=secret_file.pk).update(is_secret=True)
+    secrecy.set_personal_data_level(doc, PersonalDataLevel.PROTECTED, actor=registrator, reason="Hälsouppgifter")
+    reader = user_with_role(diary, Role.LASARE)
+    doc.refresh_from_db()
+    assert list(file_queries.files_of(reader, doc)) == [open_file]
+    assert file_queries.get_file(reader, open_file.pk) == open_file
+    with pytest.raises(NotFound):
+        file_queries.get_file(reader, secret_file.pk)
+    with pytest.raises(NotFound):
+        file_queries.get_file(reader, "inte-ett-id")
+    assert len(file_queries.files_of(registrator, doc)) == 2

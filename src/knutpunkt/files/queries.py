@@ -1,5 +1,7 @@
 """Policy-aware reads of files."""
 
+import uuid
+
 from django.db.models import QuerySet
 
 from knutpunkt.access import policy
@@ -11,14 +13,24 @@ from .models import File, FileVersion
 
 
 def files_of(user, document) -> QuerySet[File]:
-    if policy.file_visibility(user, document) != Visibility.FULL:
+    """The document's files this reader may open: none when the files are secret or
+    restricted for them, and never a file marked secret on its own without full view."""
+    view = policy.document_view(user, document)
+    if not view.files:
         return File.objects.none()
-    return File.objects.filter(document=document).select_related("current_version__blob").prefetch_related("versions")
+    qs = File.objects.filter(document=document)
+    if not view.full:
+        qs = qs.filter(is_secret=False)
+    return qs.select_related("current_version__blob").prefetch_related("versions")
 
 
 def get_file(user, file_id) -> File:
-    file = File.objects.select_related("document", "current_version__blob").filter(pk=file_id).first()
-    if file is None or policy.file_visibility(user, file.document) != Visibility.FULL:
+    try:
+        pk = file_id if isinstance(file_id, uuid.UUID) else uuid.UUID(str(file_id))
+    except (ValueError, TypeError, AttributeError):
+        pk = None
+    file = File.objects.select_related("document__case", "current_version__blob").filter(pk=pk).first() if pk else None
+    if file is None or policy.file_visibility(user, file.document, file) != Visibility.FULL:
         raise NotFound("Filen finns inte eller så saknar du behörighet att hämta den.")
     return file
 

@@ -61,8 +61,8 @@ def register(reg: Registration, *, actor) -> RegistrationResult:
         raise RuleViolation("Välj diarium.", code="diary_required", field="diary")
     organisation = diary.authority.organisation
 
-    parties = [(find_or_create_party(organisation, p), role) for p, role in reg.parties]
-    correspondents = [(find_or_create_party(organisation, p), role) for p, role in reg.correspondents]
+    parties = [(find_or_create_party(organisation, p, authority=diary.authority), role) for p, role in reg.parties]
+    correspondents = [(find_or_create_party(organisation, p, authority=diary.authority), role) for p, role in reg.correspondents]
     if not correspondents and reg.direction == Document.Direction.INCOMING:
         # The sender of an incoming document is usually the party who started the case.
         correspondents = [(p, Correspondent.Role.SENDER) for p, role in parties if role == CaseParty.Role.APPLICANT][:1]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from knutpunkt.core.errors import RuleViolation
 
@@ -73,17 +74,27 @@ def validate_party(data: PartyInput) -> PartyInput:
 
 
 @transaction.atomic
-def find_or_create_party(organisation, data: PartyInput) -> Party:
-    """The organisation's party with this identity number, or a new one.
+def find_or_create_party(organisation, data: PartyInput, *, authority=None) -> Party:
+    """The party with this identity number, or a new one.
+
+    With `authority` (what every registration passes), only a party already met in
+    that authority's cases or documents is reused: an authority is a secrecy boundary,
+    and reusing, say, the social services' record of a person in a building case would
+    carry its address and the fact of the contact across it.
 
     An existing party keeps its stored details; new contact details only fill blanks,
     so a typo in one registration never overwrites a verified address."""
     data = validate_party(data)
     existing = None
+    candidates = Party.objects.filter(organisation=organisation)
+    if authority is not None:
+        candidates = candidates.filter(
+            Q(case_links__case__diary__authority=authority) | Q(correspondence__document__diary__authority=authority)
+        ).distinct()
     if data.personal_number:
-        existing = Party.objects.filter(organisation=organisation, personal_number=data.personal_number).first()
+        existing = candidates.filter(personal_number=data.personal_number).order_by("created_at").first()
     elif data.org_number:
-        existing = Party.objects.filter(organisation=organisation, org_number=data.org_number).first()
+        existing = candidates.filter(org_number=data.org_number).order_by("created_at").first()
     if existing is not None:
         changed = []
         for key, value in data.contact.items():

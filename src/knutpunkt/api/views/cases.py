@@ -75,7 +75,7 @@ class CaseListView(ApiView):
             # Parties and case in one transaction: a refused case leaves no new party behind.
             with transaction.atomic():
                 organisation = diary.authority.organisation
-                parties = [(find_or_create_party(organisation, p), role) for p, role in party_inputs]
+                parties = [(find_or_create_party(organisation, p, authority=diary.authority), role) for p, role in party_inputs]
                 case = services.register_case(diary, actor=user, parties=parties, **values)
             case = reread_case(user, case.pk)
             body = self.represent(CaseSerializer, case)
@@ -203,7 +203,7 @@ class CasePartiesView(ApiView):
         else:
             [(party_input, role)] = lookups.party_inputs([data], "party")
             with transaction.atomic():
-                party = find_or_create_party(case.diary.authority.organisation, party_input)
+                party = find_or_create_party(case.diary.authority.organisation, party_input, authority=case.diary.authority)
                 services.add_party(case, party, role, actor=user)
         return Response(
             roled_parties(self.get_serializer_context(), queries.case_parties(user, case)), status=201

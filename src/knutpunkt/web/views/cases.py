@@ -286,7 +286,7 @@ def case_add_party(request, case_id):
     def act(f):
         # One transaction, so a refused link leaves no new party behind.
         with transaction.atomic():
-            party = find_or_create_party(case.diary.authority.organisation, f.party_input())
+            party = find_or_create_party(case.diary.authority.organisation, f.party_input(), authority=case.diary.authority)
             registry.add_party(case, party, f.cleaned_data["role"], actor=request.user)
         return f"{party.display_name} är tillagd som part."
 
