@@ -69,8 +69,8 @@ def test_rows_cover_the_period_in_order(diary, registrator, registered, period):
     assert first["registered_date"] == dt.date(2026, 3, 2) and first["document_date"] == dt.date(2026, 3, 2)
     assert first["direction"] == "inkommande" and first["direction_label"] == "Inkommande"
     assert first["document_type"] == docs[0].document_type.title
-    # A party with protected identity is never named in the journal.
-    assert first["correspondents"] == "Anna Ek; [Skyddad identitet]"
+    # A party with skyddad identitet is not named to a reader without that right.
+    assert first["correspondents"] == "Anna Ek; Skyddad identitet"
     assert first["status"] == "Pågående" and not first["voided"] and not first["masked"]
     assert rows[1]["correspondents"] == "=Bygg & Co AB"
     loose = rows[2]
@@ -104,6 +104,35 @@ def test_user_without_role_in_diary_sees_nothing(diary, registered, period):
         text = journal.journal_csv(user, diary, *period)
         assert text.count("\r\n") == 1  # the header only
         assert "Bygglov" not in journal.journal_html(user, diary, *period)
+
+
+def test_protected_identity_named_only_with_the_right(diary, registered, period):
+    from knutpunkt.organisations.models import RoleAssignment
+
+    entitled = user_with_role(diary, Role.REGISTRATOR)
+    RoleAssignment.objects.filter(user=entitled).update(protected_identity_access=True)
+    first = journal.journal_rows(entitled, diary, *period)[0]
+    assert first["correspondents"] == "Anna Ek; Skyddad Person"
+
+
+def test_secret_title_and_parties_are_masked_for_a_reader(diary, registrator, registered, period):
+    from knutpunkt.access.models import LegalProvision
+    from knutpunkt.registry import secrecy
+
+    case, docs = registered
+    provision = LegalProvision.objects.filter(reference="26 kap. 1 §").first()
+    secrecy.set_marking(docs[0], actor=registrator, provisions=[provision], secret_parts={"title", "parties"},
+                        reason="Socialtjänst", public_title="Ansökan (sekretess)")
+    secrecy.set_marking(case, actor=registrator, provisions=[provision], secret_parts={"title"},
+                        reason="Socialtjänst", public_title="Ärende enligt SoL")
+    reader = user_with_role(diary, Role.LASARE)
+    row = journal.journal_rows(reader, diary, *period)[0]
+    assert row["masked"] and row["title"] == "Ansökan (sekretess)" and row["correspondents"] == ""
+    assert row["case_title"] == "Ärende enligt SoL" and row["reference"] == docs[0].reference
+    text = journal.journal_csv(reader, diary, *period) + journal.journal_html(reader, diary, *period)
+    assert "Ansökan om bygglov" not in text and "Anna Ek" not in text and "Björken 1:2" not in text
+    own = journal.journal_rows(registrator, diary, *period)[0]
+    assert own["title"] == "Ansökan om bygglov" and own["case_title"] == case.title and not own["masked"]
 
 
 def test_reader_and_global_admin_see_the_rows(diary, registered, period):

@@ -2,9 +2,10 @@
 
 The web UI and the API both call these functions, so the report looks the same
 wherever it is taken. Rows come from registry.queries.journal_entries, which is
-already filtered by the access policy; per row the policy's Visibility decides
-whether names and titles are shown, and parties with protected identity are never
-named here.
+already filtered by the access policy; per row the policy's field-by-field answer
+(access.policy.document_view / case_view) decides what is shown: a secret title gives
+way to the offentlig rubrik, secret parties are left out, and a party with skyddad
+identitet is named only to those with the right to see it.
 
 Row contract (each row is a dict; dates are `datetime.date`, times aware datetimes
 in the local time zone):
@@ -13,18 +14,18 @@ in the local time zone):
     reference        handlingsnummer, e.g. "KS 2026/12-3" or "KS 2026/H4"
     case_id          the case's UUID as a string, or None for a document without case
     case_reference   diarienummer, e.g. "KS 2026/12", or ""
-    case_title       ärendemening, or ""
+    case_title       ärendemening (or the case's offentlig rubrik), or ""
     registered_at    when it was registered (aware datetime, local time)
     registered_date  the local date of registered_at
     document_date    handlingens datum (inkom / upprättad / expedierad)
     direction        "inkommande" | "upprattad" | "utgaende" | "intern"
     direction_label  "Inkommande" | "Upprättad" | "Utgående" | "Intern"
     document_type    the document type's title, or ""
-    correspondents   avsändare/mottagare as one string, names joined by "; "
-    title            beskrivning av handlingen
+    correspondents   avsändare/mottagare as one string, names joined by "; " ("" when secret)
+    title            beskrivning av handlingen (or its offentlig rubrik)
     status           "Makulerad", "Ärendet makulerat", the case's status label, or ""
     voided           True when the document or its case is voided (makulerad)
-    masked           True when the reader may only see the row masked
+    masked           True when the reader sees the document masked, not in full
 """
 
 from __future__ import annotations
@@ -37,11 +38,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from knutpunkt.access import policy
-from knutpunkt.access.policy import Visibility
 from knutpunkt.core import clock
 from knutpunkt.core.errors import RuleViolation
 
-from .models import Correspondent, Document, Party
+from .models import Correspondent, Document
 from .queries import journal_entries
 
 CSV_COLUMNS = [
@@ -56,9 +56,6 @@ CSV_COLUMNS = [
     ("case_title", "Ärendemening"),
     ("status", "Status"),
 ]
-
-MASKED_TEXT = "[Sekretess]"
-PROTECTED_IDENTITY_TEXT = "[Skyddad identitet]"
 
 # Spreadsheet programs run a cell that starts with one of these as a formula
 # (CSV injection); a leading apostrophe makes them text.
@@ -75,13 +72,7 @@ def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
         raise RuleViolation("Från-datum får inte vara senare än till-datum.", code="invalid_period", field="date_from")
 
 
-def _party_name(party: Party) -> str:
-    if party.is_protected_identity:
-        return PROTECTED_IDENTITY_TEXT
-    return party.display_name
-
-
-def _correspondents(document: Document) -> str:
+def _correspondents(user, document: Document) -> str:
     # Incoming: who sent it; outgoing: who got it. Show both roles if a document has both.
     wanted = {
         Document.Direction.INCOMING: (Correspondent.Role.SENDER,),
@@ -90,7 +81,7 @@ def _correspondents(document: Document) -> str:
     names = []
     for c in sorted(document.correspondents.all(), key=lambda c: (c.role, c.pk)):
         if c.role in wanted:
-            name = _party_name(c.party)
+            name = policy.party_name(user, c.party, document.diary_id)
             if name and name not in names:
                 names.append(name)
     return "; ".join(names)
@@ -108,27 +99,27 @@ def _status(document: Document) -> str:
 
 
 def _row(user, document: Document) -> dict:
-    visibility = policy.document_visibility(user, document)
-    full = visibility == Visibility.FULL
+    view = policy.document_view(user, document)
     case = document.case
+    case_view = policy.case_view(user, case) if case is not None else None
     registered_at = timezone.localtime(document.registered_at)
     return {
         "id": str(document.pk),
         "reference": document.reference,
         "case_id": str(case.pk) if case else None,
         "case_reference": case.reference if case else "",
-        "case_title": (case.title if full else MASKED_TEXT) if case else "",
+        "case_title": policy.shown_title(case, case_view) if case is not None and not case_view.hidden else "",
         "registered_at": registered_at,
         "registered_date": registered_at.date(),
         "document_date": document.document_date,
         "direction": document.direction,
         "direction_label": document.get_direction_display(),
         "document_type": document.document_type.title if document.document_type_id else "",
-        "correspondents": _correspondents(document) if full else "",
-        "title": document.title if full else MASKED_TEXT,
+        "correspondents": _correspondents(user, document) if view.parties else "",
+        "title": policy.shown_title(document, view),
         "status": _status(document),
         "voided": document.voided_at is not None or bool(case and case.voided_at is not None),
-        "masked": not full,
+        "masked": not view.full,
     }
 
 
