@@ -125,6 +125,17 @@ def test_parties_have_valid_identity_numbers(small_demo):
             assert normalise_org_number(party.org_number) == party.org_number
 
 
+def test_parties_are_not_shared_across_authorities(small_demo):
+    authorities = defaultdict(set)
+    for party_id, code in Party.objects.values_list("pk", "case_links__case__diary__authority__code"):
+        if code:
+            authorities[party_id].add(code)
+    for party_id, code in Party.objects.values_list("pk", "correspondence__document__diary__authority__code"):
+        if code:
+            authorities[party_id].add(code)
+    assert authorities and all(len(codes) == 1 for codes in authorities.values())
+
+
 def test_classification_is_used_where_it_fits(small_demo):
     bygglov = Case.objects.filter(title__startswith="Bygglov")
     for case in bygglov:

@@ -164,15 +164,20 @@ class _Loader:
             contact={"street_address": f"Box {self.rnd.randint(10, 999)}", "postal_code": f"{postcode} 21", "city": place.upper()},
         )
 
-    def party(self, kind: str | None) -> Party | None:
+    def party(self, kind: str | None, authority_code: str) -> Party | None:
+        """A party from the pools. Reused within an authority only, as registrations do:
+        an authority is a secrecy boundary (registry.parties.find_or_create_party)."""
         pool = {"person": self.persons, "company": self.companies, "association": self.associations, "agency": self.agencies}.get(kind)
         if not pool:
             return None
         data = self.rnd.choice(pool)
-        key = id(data)
+        key = (id(data), authority_code)
         if key not in self._parties:
             # find_or_create_party normalises in place; give it a copy.
-            self._parties[key] = find_or_create_party(self.world.organisation, PartyInput(**{**data.__dict__, "contact": dict(data.contact)}))
+            self._parties[key] = find_or_create_party(
+                self.world.organisation, PartyInput(**{**data.__dict__, "contact": dict(data.contact)}),
+                authority=self.world.authorities[authority_code],
+            )
         return self._parties[key]
 
     # --- time ------------------------------------------------------------------------
@@ -285,9 +290,8 @@ class _Loader:
 
         with transaction.atomic():
             self.clock.set(plan.registered)
-            party = self.party(party_kind)
-            other_kind = "company" if flow_name in ("klagomal", "upphandling") else party_kind
-            other = self.party(other_kind) if flow_name in ("klagomal", "upphandling") else party
+            party = self.party(party_kind, code)
+            other = self.party("company", code) if flow_name in ("klagomal", "upphandling") else party
             values = self._values(plan, party, other)
             steps = self._steps(flow, plan)
             first_direction = steps[0][0]
@@ -420,7 +424,7 @@ class _Loader:
             with transaction.atomic():
                 self.clock.set(moment)
                 code, title, kind = rnd.choice(content.LOOSE_DOCUMENTS)
-                sender = self.party(kind)
+                sender = self.party(kind, code)
                 values = {name: rnd.choice(pool) for name, pool in content.POOLS.items()}
                 values.update(agency=sender.display_name, gata=rnd.choice(content.STREETS))
                 document = registry.register_document(
