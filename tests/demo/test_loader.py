@@ -136,6 +136,22 @@ def test_parties_are_not_shared_across_authorities(small_demo):
     assert authorities and all(len(codes) == 1 for codes in authorities.values())
 
 
+def test_social_services_cases_with_persons_are_marked_secret(small_demo):
+    from tests.factories import user_with_role
+
+    secret = Case.objects.filter(parties_secret=True)
+    assert small_demo.secret_cases == secret.count() >= 1
+    assert set(secret.values_list("diary__prefix", flat=True)) == {"SN"}
+    reader = user_with_role(Diary.objects.get(prefix="SN"), Role.LASARE)
+    registrator = User.objects.get(username="registrator")
+    for case in secret:
+        assert policy.case_view(registrator, case).full
+        view = policy.case_view(reader, case)
+        assert not view.full and not view.parties and view.title
+        for document in case.documents.filter(correspondents__isnull=False, voided_at__isnull=True):
+            assert not policy.document_view(reader, document).files
+
+
 def test_classification_is_used_where_it_fits(small_demo):
     bygglov = Case.objects.filter(title__startswith="Bygglov")
     for case in bygglov:

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from knutpunkt.access.models import LegalProvision
 from knutpunkt.files import services as file_services
 from knutpunkt.organisations.models import Organisation
+from knutpunkt.registry import secrecy
 from knutpunkt.registry import services as registry
 from knutpunkt.registry.models import CaseParty, Correspondent, Party
 from knutpunkt.registry.parties import PartyInput, find_or_create_party
@@ -43,6 +45,9 @@ PARTY_ROLES = {"klagomal": CaseParty.Role.OTHER, "tillsyn": CaseParty.Role.CONCE
                "lexsarah": CaseParty.Role.OTHER, "upphandling": CaseParty.Role.OTHER, "avtal": CaseParty.Role.COUNTERPART}
 
 
+SOCIAL_SECRECY_PROVISION = "26 kap. 1 §"
+SOCIAL_SECRECY = "Uppgifter om enskilds personliga förhållanden inom socialtjänsten."
+
 # Days the registry is closed whatever the weekday (the movable feasts are left out).
 HOLIDAYS = {"01-01", "01-06", "05-01", "06-06", "12-24", "12-25", "12-26", "12-31"}
 
@@ -60,6 +65,7 @@ class DemoSummary:
     voided_documents: int = 0
     voided_cases: int = 0
     loose_documents: int = 0
+    secret_cases: int = 0
     parties: int = 0
     users: int = 0
     process_match: float = 0.0
@@ -131,7 +137,10 @@ class _Loader:
         self.companies = [self._organisation_input(name, "55") for name in content.COMPANIES]
         self.associations = [self._organisation_input(name, "80") for name in content.ASSOCIATIONS]
         self.agencies = [PartyInput(kind=Party.Kind.ORGANISATION, organisation_name=name) for name in content.AGENCIES]
-        self._parties: dict[int, Party] = {}
+        self._parties: dict[tuple, Party] = {}
+        self.provision = LegalProvision.objects.filter(
+            reference=SOCIAL_SECRECY_PROVISION, organisation__isnull=True, active=True
+        ).first()
         self._cases_by_diary: dict[str, list] = {}
 
     # --- parties -------------------------------------------------------------------
@@ -147,12 +156,14 @@ class _Loader:
         }
         if rnd.random() < 0.6:
             contact["email"] = f"{first}.{last}{rnd.randint(1, 99)}@example.se".lower().translate(str.maketrans("åäöé", "aaoe"))
+        protected = rnd.random() < 0.01
         return PartyInput(
             kind=Party.Kind.PERSON,
             personal_number=identities.personal_number(rnd) if rnd.random() < 0.85 else "",
             first_name=first,
             last_name=last,
-            contact=contact,
+            contact={} if protected else contact,  # skyddad folkbokföring: no address on file
+            is_protected_identity=protected,
         )
 
     def _organisation_input(self, name: str, group: str) -> PartyInput:
@@ -322,6 +333,12 @@ class _Loader:
                     due_date=plan.registered.date() + dt.timedelta(days=int(flow["days"] * 1.2) + 7),
                 )
 
+            secret = code == "SN" and party is not None and party.kind == Party.Kind.PERSON and self.provision is not None
+            if secret:
+                # Socialtjänstsekretess: who turned to the social services is secret.
+                secrecy.set_marking(case, actor=officer, provisions=[self.provision], secret_parts={"parties"}, reason=SOCIAL_SECRECY)
+                self.summary.secret_cases += 1
+
             last = plan.closes or min(self.end, plan.registered + dt.timedelta(days=flow["days"] * 1.5))
             moments = [plan.registered]
             for _ in steps[1:]:
@@ -334,8 +351,11 @@ class _Loader:
                 self.clock.set(moment)
                 is_first = index == 0
                 is_final = plan.closes is not None and index == len(steps) - 1 and len(steps) > 1
-                self.register_step(case, step, values, party, other, officer, registrator, process, received if is_first else None,
-                                   voidable=not (is_first or is_final))
+                document = self.register_step(case, step, values, party, other, officer, registrator, process,
+                                              received if is_first else None, voidable=not (is_first or is_final))
+                if secret and document.correspondents.exists() and document.voided_at is None:
+                    secrecy.set_marking(document, actor=officer, provisions=[self.provision], secret_parts={"parties", "files"},
+                                        reason=SOCIAL_SECRECY)
 
             if plan.duplicate:
                 self.later(plan.registered + dt.timedelta(hours=2))
@@ -365,7 +385,7 @@ class _Loader:
                 self.later(moments[-1] + dt.timedelta(days=2))
                 registry.set_case_status(case, "vilande", actor=officer, reason=rnd.choice(content.DORMANT_REASONS))
 
-    def register_step(self, case, step, values, party, other, officer, registrator, process, received, *, voidable) -> None:
+    def register_step(self, case, step, values, party, other, officer, registrator, process, received, *, voidable):
         rnd = self.rnd
         direction, title, type_words, who, file_kind = step
         correspondent = {"party": party, "other": other}.get(who) if who else None
@@ -387,6 +407,7 @@ class _Loader:
             self.later(now + dt.timedelta(minutes=20))
             registry.void_document(document, actor=self.world.users["registrator"], reason=content.VOID_DOCUMENT_REASON)
             self.summary.voided_documents += 1
+        return document
 
     def _add_files(self, document, case, correspondent, file_kind, actor) -> None:
         authority = case.diary.authority if case is not None else document.diary.authority

@@ -46,7 +46,8 @@ def format_summary(s: loader.DemoSummary) -> str:
     series = ", ".join(f"{k}: {v}" for k, v in sorted(s.series.items()))
     return (
         f"Klart på {s.seconds:.1f} s: {s.cases} ärenden ({s.closed} avslutade, {s.voided_cases} makulerade), "
-        f"{s.documents} handlingar ({s.loose_documents} utan ärende, {s.voided_documents} makulerade), {s.files} filer, "
+        f"{s.secret_cases} med sekretessmarkering, {s.documents} handlingar ({s.loose_documents} utan ärende, "
+        f"{s.voided_documents} makulerade), {s.files} filer, "
         f"{s.parties} parter, {s.users} användare. Processer träffade: {s.process_match:.0%}.\n"
         f"Nummerserier: {series}"
     )
