@@ -8,6 +8,17 @@ from django.conf import settings
 from django.db import models
 
 
+class PersonalDataLevel(models.TextChoices):
+    """The "GDPR-skydd", separate from secrecy: how far personal data may travel."""
+
+    PUBLISHABLE = "publicerbar", "Får publiceras"
+    EXTERNAL = "skyddad_externt", "Skyddad externt (aldrig på webben)"
+    PROTECTED = "skyddad", "Skyddad (endast handläggare och registratorer)"
+
+
+SECRET_PARTS = (("title", "rubriken"), ("description", "beskrivningen"), ("parties", "parterna"), ("files", "filerna"))
+
+
 class LegalProvision(models.Model):
     """A lagrum, typically of offentlighets- och sekretesslagen (2009:400).
 

@@ -6,6 +6,7 @@ pointing at the class they were registered under.
 
 from django.db import models
 
+from knutpunkt.access.models import PersonalDataLevel
 from knutpunkt.organisations.models import Organisation
 
 
@@ -101,7 +102,31 @@ class RetentionRule(models.Model):
         return describe(self.action, self.period_months, self.trigger)
 
 
-class CaseType(models.Model):
+class DefaultMarking(models.Model):
+    """A marking proposed for new cases or documents of a type (e.g. SN's
+    individärenden: OSL 26 kap. 1 §, title and parties). Only proposed: the
+    registrator confirms it when registering."""
+
+    default_provisions = models.ManyToManyField(
+        "access.LegalProvision", blank=True, related_name="+", verbose_name="förvalda lagrum"
+    )
+    default_secret_parts = models.JSONField(
+        "förvalda sekretessbelagda delar", default=list, blank=True, help_text='t.ex. ["title", "parties"]'
+    )
+    default_public_title = models.CharField("förvald offentlig rubrik", max_length=500, blank=True)
+    default_personal_data_level = models.CharField(
+        "förvalt personuppgiftsskydd", max_length=20, blank=True, choices=PersonalDataLevel.choices
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_default_marking(self) -> bool:
+        return bool(self.default_secret_parts) or bool(self.default_personal_data_level)
+
+
+class CaseType(DefaultMarking):
     process = models.ForeignKey(Class, on_delete=models.PROTECT, related_name="case_types", verbose_name="process")
     code = models.CharField("kod", max_length=30)
     title = models.CharField("benämning", max_length=255)
@@ -123,7 +148,7 @@ class CaseType(models.Model):
         return self.process.scheme_id
 
 
-class DocumentType(models.Model):
+class DocumentType(DefaultMarking):
     class Registration(models.TextChoices):
         DIARIEFORS = "diariefors", "Diarieförs"
         HALLS_ORDNAD = "halls_ordnad", "Hålls ordnad"

@@ -7,17 +7,10 @@ CaseEvent in the same transaction.
 from django.conf import settings
 from django.db import models
 
+from knutpunkt.access.models import PersonalDataLevel  # noqa: F401 - re-exported for callers
 from knutpunkt.classification.models import CaseType, Class, DocumentType
 from knutpunkt.core.ids import new_id
 from knutpunkt.organisations.models import Diary, Organisation, Unit
-
-
-class PersonalDataLevel(models.TextChoices):
-    """The "GDPR-skydd", separate from secrecy: how far personal data may travel."""
-
-    PUBLISHABLE = "publicerbar", "Får publiceras"
-    EXTERNAL = "skyddad_externt", "Skyddad externt (aldrig på webben)"
-    PROTECTED = "skyddad", "Skyddad (endast handläggare och registratorer)"
 
 
 class Protectable(models.Model):
