@@ -1,15 +1,14 @@
 """Staff pages. Paths are Swedish, like the pages; names are stable for templates and tests."""
 
-from django.contrib.auth.views import LogoutView
 from django.urls import path
 
+from . import urls_signin
 from .views import cases, documents, home, register, search
 
 app_name = "web"
 urlpatterns = [
     path("", home.my_work, name="my_work"),
-    path("logga-in/", home.StaffLoginView.as_view(), name="login"),
-    path("logga-ut/", LogoutView.as_view(), name="logout"),
+    *urls_signin.urlpatterns,
     # Registering
     path("registrera/", register.register, name="register"),
     path("registrera/arende/", register.case_lookup, name="case_lookup"),
