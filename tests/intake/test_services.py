@@ -230,3 +230,27 @@ def test_title_falls_back_between_case_and_document(diary, registrator):
     assert result.case.title == "Ansökan om serveringstillstånd"
     result = register(Registration(diary=diary, new_case_title="Tillsyn"), actor=registrator)
     assert result.document.title == "Tillsyn"
+
+
+def test_the_same_person_twice_in_one_registration_is_one_party(diary, registrator):
+    """A person both sökande and avsändare (or given twice) is one party, even the
+    first time the authority meets them."""
+    result = register(
+        Registration(
+            diary=diary,
+            new_case_title="Ansökan",
+            parties=[(person(), CaseParty.Role.APPLICANT), (person("191212121212"), CaseParty.Role.REPRESENTATIVE)],
+            correspondents=[(person("121212+1212"), Correspondent.Role.SENDER)],  # 10 digits, + = born 1912
+        ),
+        actor=registrator,
+    )
+    assert Party.objects.count() == 1
+    party = Party.objects.get()
+    assert sorted(result.case.case_parties.values_list("role", flat=True)) == ["ombud", "sokande"]
+    assert [c.party for c in result.document.correspondents.all()] == [party]
+
+
+def test_a_person_without_identity_number_is_not_merged(diary, registrator):
+    anon = PartyInput(kind=Party.Kind.PERSON, first_name="Anna", last_name="Andersson")
+    register(Registration(diary=diary, new_case_title="X", parties=[(anon, "sokande")], correspondents=[(anon, "avsandare")]), actor=registrator)
+    assert Party.objects.count() == 2

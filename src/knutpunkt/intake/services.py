@@ -15,7 +15,7 @@ from knutpunkt.core.errors import RuleViolation
 from knutpunkt.files import services as file_services
 from knutpunkt.registry import services as registry
 from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document
-from knutpunkt.registry.parties import PartyInput, find_or_create_party
+from knutpunkt.registry.parties import PartyInput, find_or_create_party, validate_party
 
 
 @dataclass
@@ -54,6 +54,28 @@ class RegistrationResult:
     case_created: bool
 
 
+def _party_resolver(organisation, authority):
+    """find_or_create_party, remembering within this registration the parties it
+    resolved by identity number: a person the authority meets for the first time is
+    not yet linked to any of its cases, so naming them twice (sökande and avsändare)
+    would otherwise create two parties."""
+    seen: dict[tuple[str, str], object] = {}
+
+    def party_for(data: PartyInput):
+        key = None
+        if data.personal_number or data.org_number:
+            data = validate_party(data)  # normalises the number (find_or_create_party does it again, harmlessly)
+            key = (data.kind, data.personal_number or data.org_number)
+            if key in seen:
+                return seen[key]
+        party = find_or_create_party(organisation, data, authority=authority)
+        if key is not None:
+            seen[key] = party
+        return party
+
+    return party_for
+
+
 @transaction.atomic
 def register(reg: Registration, *, actor) -> RegistrationResult:
     diary = reg.case.diary if reg.case is not None else reg.diary
@@ -61,8 +83,9 @@ def register(reg: Registration, *, actor) -> RegistrationResult:
         raise RuleViolation("Välj diarium.", code="diary_required", field="diary")
     organisation = diary.authority.organisation
 
-    parties = [(find_or_create_party(organisation, p, authority=diary.authority), role) for p, role in reg.parties]
-    correspondents = [(find_or_create_party(organisation, p, authority=diary.authority), role) for p, role in reg.correspondents]
+    party_for = _party_resolver(organisation, diary.authority)
+    parties = [(party_for(p), role) for p, role in reg.parties]
+    correspondents = [(party_for(p), role) for p, role in reg.correspondents]
     if not correspondents and reg.direction == Document.Direction.INCOMING:
         # The sender of an incoming document is usually the party who started the case.
         correspondents = [(p, Correspondent.Role.SENDER) for p, role in parties if role == CaseParty.Role.APPLICANT][:1]
