@@ -8,5 +8,7 @@ admin.site.index_title = "Systemförvaltning"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("knutpunkt.api.urls")),
+    path("api/public/v1/", include("knutpunkt.publicdiary.api_urls")),
+    path("diarium/", include("knutpunkt.publicdiary.urls")),
     path("", include("knutpunkt.web.urls")),
 ]

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "knutpunkt.intake",
     "knutpunkt.demo",
     "knutpunkt.datagen",
+    "knutpunkt.search",
+    "knutpunkt.publicdiary",
     "knutpunkt.api",
 ]
 

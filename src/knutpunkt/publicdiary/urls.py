@@ -1,0 +1,2 @@
+app_name = "publicdiary"
+urlpatterns: list = []
