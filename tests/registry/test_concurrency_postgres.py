@@ -179,3 +179,32 @@ def test_personnummer_helper_gives_valid_numbers():
 
     for i in (0, 1, 998, 999, 5000, 27000):
         assert normalise_personal_number(personnummer(i)) == personnummer(i)
+
+
+def parallel_first_registrations_of_one_person(threads: int = 6):
+    """Several registrations at once name the same person, new to the authority: one
+    party, not one each (intake locks the identity number on PostgreSQL)."""
+    from knutpunkt.registry.models import Party
+
+    diary = DiaryFactory(prefix="KS")
+    users = [user_with_role(diary, Role.REGISTRATOR) for _ in range(threads)]
+
+    def work(k: int, barrier: threading.Barrier):
+        one = PartyInput(kind="person", personal_number=personnummer(42), first_name="Samma", last_name="Person")
+        other = PartyInput(kind="person", personal_number=personnummer(43), first_name="Andra", last_name="Personen")
+        # Half name them in the other order: the locks must not deadlock crosswise.
+        parties = [(one, "sokande"), (other, "ombud")] if k % 2 else [(other, "ombud"), (one, "sokande")]
+        barrier.wait()
+        register(Registration(diary=diary, new_case_title=f"Ärende {k}", parties=parties), actor=users[k])
+
+    run_in_threads(threads, work)
+    assert Case.objects.filter(diary=diary).count() == threads
+    assert Party.objects.filter(personal_number=personnummer(43)).count() == 1
+    return Party.objects.filter(personal_number=personnummer(42)).count()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_first_registrations_of_one_person_make_one_party_on_postgresql():
+    require("postgresql")
+    assert parallel_first_registrations_of_one_person() == 1

@@ -25,3 +25,12 @@ def test_parallel_case_registrations_on_sqlite():
 @pytest.mark.django_db(transaction=True)
 def test_parallel_documents_on_sqlite():
     parallel_documents()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_first_registrations_of_one_person_make_one_party_on_sqlite():
+    """IMMEDIATE transactions serialise whole registrations on SQLite, so the lookup
+    and the insert of a new party cannot interleave."""
+    from .test_concurrency_postgres import parallel_first_registrations_of_one_person
+
+    assert parallel_first_registrations_of_one_person() == 1

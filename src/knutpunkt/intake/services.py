@@ -7,6 +7,7 @@ half-registered case and takes no diary number.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -54,26 +55,47 @@ class RegistrationResult:
     case_created: bool
 
 
-def _party_resolver(organisation, authority):
-    """find_or_create_party, remembering within this registration the parties it
-    resolved by identity number: a person the authority meets for the first time is
-    not yet linked to any of its cases, so naming them twice (sökande and avsändare)
-    would otherwise create two parties."""
-    seen: dict[tuple[str, str], object] = {}
+def _resolve_parties(organisation, authority, inputs: list[PartyInput]) -> list:
+    """find_or_create_party for each input, so that one person is one party:
 
-    def party_for(data: PartyInput):
+    - within this registration, by identity number: a person the authority meets for
+      the first time is not yet linked to any of its cases, so naming them twice
+      (sökande and avsändare) would otherwise create two parties;
+    - across registrations running at the same moment: on PostgreSQL the identity
+      numbers are locked (transaction-scoped advisory locks, in sorted order so two
+      registrations never wait on each other crosswise) before they are looked up, so
+      the second registration of a new person waits and then finds the first one's
+      party. On SQLite the IMMEDIATE transaction already serialises registrations."""
+    keyed = []
+    for data in inputs:
         key = None
         if data.personal_number or data.org_number:
             data = validate_party(data)  # normalises the number (find_or_create_party does it again, harmlessly)
             key = (data.kind, data.personal_number or data.org_number)
-            if key in seen:
-                return seen[key]
-        party = find_or_create_party(organisation, data, authority=authority)
-        if key is not None:
-            seen[key] = party
-        return party
+        keyed.append((key, data))
+    _lock_identities(organisation.pk, sorted({key for key, _ in keyed if key is not None}))
+    seen: dict[tuple[str, str], object] = {}
+    resolved = []
+    for key, data in keyed:
+        if key is None or key not in seen:
+            party = find_or_create_party(organisation, data, authority=authority)
+            if key is not None:
+                seen[key] = party
+        resolved.append(seen[key] if key is not None else party)
+    return resolved
 
-    return party_for
+
+def _lock_identities(organisation_id: int, keys: list[tuple[str, str]]) -> None:
+    connection = transaction.get_connection()
+    if not keys or connection.vendor != "postgresql":
+        return
+    ids = [
+        int.from_bytes(hashlib.blake2b(f"knutpunkt-party:{organisation_id}:{kind}:{number}".encode(), digest_size=8).digest(), "big", signed=True)
+        for kind, number in keys
+    ]
+    with connection.cursor() as cursor:
+        for lock_id in ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 @transaction.atomic
@@ -83,9 +105,9 @@ def register(reg: Registration, *, actor) -> RegistrationResult:
         raise RuleViolation("Välj diarium.", code="diary_required", field="diary")
     organisation = diary.authority.organisation
 
-    party_for = _party_resolver(organisation, diary.authority)
-    parties = [(party_for(p), role) for p, role in reg.parties]
-    correspondents = [(party_for(p), role) for p, role in reg.correspondents]
+    resolved = _resolve_parties(organisation, diary.authority, [p for p, _ in reg.parties] + [p for p, _ in reg.correspondents])
+    parties = list(zip(resolved[: len(reg.parties)], [role for _, role in reg.parties]))
+    correspondents = list(zip(resolved[len(reg.parties):], [role for _, role in reg.correspondents]))
     if not correspondents and reg.direction == Document.Direction.INCOMING:
         # The sender of an incoming document is usually the party who started the case.
         correspondents = [(p, Correspondent.Role.SENDER) for p, role in parties if role == CaseParty.Role.APPLICANT][:1]
