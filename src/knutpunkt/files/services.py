@@ -170,3 +170,36 @@ def ensure_may_download(user, document) -> None:
 
     if policy.file_visibility(user, document) != policy.Visibility.FULL:
         raise PermissionDenied("Du har inte behörighet att hämta filen.")
+
+
+@transaction.atomic
+def set_file_secret(file: File, secret: bool, *, actor, reason: str) -> File:
+    """Mark one file of a document secret (or lift that), e.g. the läkarintyg among the
+    attachments of an otherwise open application. The file is covered by the document's
+    marking: it needs one, since a file is only hidden from readers who see the document
+    masked (access.policy.file_visibility)."""
+    from knutpunkt.access import policy
+    from knutpunkt.core import audit
+    from knutpunkt.registry.secrecy import active_marking
+
+    file = File.objects.select_for_update(of=("self",)).select_related("document__case", "document__diary").get(pk=file.pk)
+    document = file.document
+    if not policy.may_mark(actor, document):
+        raise PermissionDenied("Du har inte behörighet att ändra sekretess eller åtkomst för detta.", code="may_not_mark")
+    secret = bool(secret)
+    if file.is_secret == secret:
+        return file
+    reason = registry_rules.check_reason_given(reason, what="filens sekretess")
+    if secret and active_marking(document) is None:
+        raise RuleViolation(
+            "Sekretessmarkera handlingen först – en enskild fil omfattas av handlingens sekretessmarkering.",
+            code="document_not_marked", field="secret",
+        )
+    file.is_secret = secret
+    file.save(update_fields=["is_secret"])
+    data = {"file_id": str(file.pk), "secret": secret}
+    if not secret:
+        data["filename"] = file.name  # the name of a secret file may itself reveal what it holds
+    record_event("file.secrecy_changed", actor=actor, case=document.case, document=document, reason=reason, data=data)
+    audit.log("file.secrecy_changed", actor=actor, obj=document, details={"reason": reason, "file_id": str(file.pk), "secret": secret})
+    return file

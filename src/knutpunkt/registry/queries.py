@@ -288,3 +288,13 @@ def journal_entries(user, diary, date_from: dt.date, date_to: dt.date) -> QueryS
         .prefetch_related("correspondents__party")
         .order_by("registered_at", "reference")
     )
+
+
+def case_id_for_reference(user, reference: str):
+    """The id of the case with this diarienummer if the reader may see it, else None.
+    Not an opening of the case (nothing of it is shown), so not audited: the page it
+    leads to audits the read once."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return Case.objects.filter(policy.case_filter(user), reference__iexact=reference).values_list("pk", flat=True).first()
