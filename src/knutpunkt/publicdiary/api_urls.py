@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import api
+
 app_name = "publicapi"
-urlpatterns: list = []
+urlpatterns = [
+    path("entries/", api.entries, name="entries"),
+    path("entries/<uuid:object_id>/", api.entry, name="entry"),
+]
