@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",  # before knutpunkt.access, whose admin replaces the device admin
+    "django_otp.plugins.otp_totp",
     "knutpunkt.core",
     "knutpunkt.organisations",
     "knutpunkt.access",
@@ -105,19 +107,28 @@ AUTHENTICATION_BACKENDS = ["knutpunkt.access.backends.LockoutModelBackend"]
 KNUTPUNKT_LOCKOUT_FAILURES = int(env("LOCKOUT_FAILURES", "5"))
 KNUTPUNKT_LOCKOUT_MINUTES = int(env("LOCKOUT_MINUTES", "15"))
 KNUTPUNKT_TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
+# Administrators (global, superuser, staff, lokal administratör) sign in with a TOTP code
+# as well, and the admin pages require it. Off only in the demo and the test suite.
+KNUTPUNKT_REQUIRE_ADMIN_2FA = env_bool("REQUIRE_ADMIN_2FA", True)
+OTP_TOTP_ISSUER = "Knutpunkt"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:my_work"
 LOGOUT_REDIRECT_URL = "web:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "knutpunkt.core.middleware.SecurityHeadersMiddleware",  # outermost but one: every answer gets the headers
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "knutpunkt.core.middleware.SessionTimeoutMiddleware",
+    "knutpunkt.core.middleware.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -177,14 +188,45 @@ TASKS = {
     }
 }
 
+# A session ends after KNUTPUNKT_SESSION_IDLE_MINUTES without a request and, whatever
+# happens, KNUTPUNKT_SESSION_MAX_HOURS after sign-in (core.middleware.SessionTimeoutMiddleware).
+# The cookie never outlives the absolute limit (KNUTPUNKT_SESSION_AGE, seconds, may shorten it).
+KNUTPUNKT_SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+KNUTPUNKT_SESSION_MAX_HOURS = float(env("SESSION_MAX_HOURS", "10"))
+SESSION_COOKIE_AGE = min(int(env("SESSION_AGE", "0")) or 10**9, int(KNUTPUNKT_SESSION_MAX_HOURS * 3600))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(env("SESSION_AGE", str(8 * 3600)))
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms (and htmx, which sends the form) carry the
+# token from {% csrf_token %}. Swagger UI's "Try it out" uses an API token instead.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response by core.middleware.SecurityHeadersMiddleware. Nothing inline,
+# nothing from elsewhere; the paths in KNUTPUNKT_CSP_INLINE_HASH_PATHS (Swagger UI, whose
+# page carries an inline start-up script and style) also allow exactly the inline blocks
+# the response itself contains, by hash.
+KNUTPUNKT_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+KNUTPUNKT_CSP_INLINE_HASH_PATHS = ["/api/v1/docs/"]
+KNUTPUNKT_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -24,3 +24,5 @@ STORAGES = {
 }
 KNUTPUNKT_MAX_FILE_SIZE = 1024 * 1024
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns about a missing dir
+# Other tests sign administrators in with force_login; the 2FA tests turn this on.
+KNUTPUNKT_REQUIRE_ADMIN_2FA = False
