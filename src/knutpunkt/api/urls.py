@@ -9,7 +9,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .problems import not_found_view
-from .views import cases, catalog, documents, files, parties, registrations
+from .views import cases, catalog, documents, files, parties, registrations, secrecy
 
 app_name = "api"
 
@@ -31,11 +31,17 @@ urlpatterns = [
     re_path(CASE + r"/reopen/$", cases.CaseReopenView.as_view(), name="case-reopen"),
     re_path(CASE + r"/void/$", cases.CaseVoidView.as_view(), name="case-void"),
     re_path(CASE + r"/status/$", cases.CaseStatusView.as_view(), name="case-status"),
+    re_path(CASE + r"/secrecy/$", secrecy.CaseSecrecyView.as_view(), name="case-secrecy"),
+    re_path(CASE + r"/personal-data-level/$", secrecy.CasePersonalDataLevelView.as_view(), name="case-personal-data-level"),
+    re_path(CASE + r"/restriction/$", secrecy.CaseRestrictionView.as_view(), name="case-restriction"),
     re_path(CASE + r"/$", cases.CaseDetailView.as_view(), name="case-detail"),
 
     path("documents/", documents.DocumentListView.as_view(), name="document-list"),
     re_path(DOCUMENT + r"/files/$", files.DocumentFilesView.as_view(), name="document-files"),
     re_path(DOCUMENT + r"/void/$", documents.DocumentVoidView.as_view(), name="document-void"),
+    re_path(DOCUMENT + r"/secrecy/$", secrecy.DocumentSecrecyView.as_view(), name="document-secrecy"),
+    re_path(DOCUMENT + r"/personal-data-level/$", secrecy.DocumentPersonalDataLevelView.as_view(), name="document-personal-data-level"),
+    re_path(DOCUMENT + r"/restriction/$", secrecy.DocumentRestrictionView.as_view(), name="document-restriction"),
     re_path(DOCUMENT + r"/$", documents.DocumentDetailView.as_view(), name="document-detail"),
 
     path("files/<uuid:id>/", files.FileDetailView.as_view(), name="file-detail"),
@@ -45,6 +51,9 @@ urlpatterns = [
 
     path("parties/", parties.PartyListView.as_view(), name="party-list"),
     path("parties/<uuid:id>/", parties.PartyDetailView.as_view(), name="party-detail"),
+
+    path("legal-provisions/", secrecy.LegalProvisionListView.as_view(), name="legal-provision-list"),
+    path("access-groups/", secrecy.AccessGroupListView.as_view(), name="access-group-list"),
 
     path("diaries/", catalog.DiaryListView.as_view(), name="diary-list"),
     path("diaries/<str:id>/", catalog.DiaryDetailView.as_view(), name="diary-detail"),

@@ -4,8 +4,11 @@ The web UI and the API both call these functions, so the report looks the same
 wherever it is taken. Rows come from registry.queries.journal_entries, which is
 already filtered by the access policy; per row the policy's field-by-field answer
 (access.policy.document_view / case_view) decides what is shown: a secret title gives
-way to the offentlig rubrik, secret parties are left out, and a party with skyddad
-identitet is named only to those with the right to see it.
+way to the offentlig rubrik (the case's title likewise, by the case's own view), secret
+or restricted parties are left out, a party with skyddad identitet is named only to
+those with the right to see it (registry.queries.document_correspondents), and no
+address ever appears. A document the reader sees masked is still listed — reference,
+dates, direction, status; one they may not see at all is absent.
 
 Row contract (each row is a dict; dates are `datetime.date`, times aware datetimes
 in the local time zone):
@@ -20,7 +23,7 @@ in the local time zone):
     document_date    handlingens datum (inkom / upprättad / expedierad)
     direction        "inkommande" | "upprattad" | "utgaende" | "intern"
     direction_label  "Inkommande" | "Upprättad" | "Utgående" | "Intern"
-    document_type    the document type's title, or ""
+    document_type    the document type's title ("" unless the reader sees the document in full)
     correspondents   avsändare/mottagare as one string, names joined by "; " ("" when secret)
     title            beskrivning av handlingen (or its offentlig rubrik)
     status           "Makulerad", "Ärendet makulerat", the case's status label, or ""
@@ -42,7 +45,7 @@ from knutpunkt.core import clock
 from knutpunkt.core.errors import RuleViolation
 
 from .models import Correspondent, Document
-from .queries import journal_entries
+from .queries import document_correspondents, journal_entries
 
 CSV_COLUMNS = [
     ("reference", "Handlingsnummer"),
@@ -73,17 +76,18 @@ def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
 
 
 def _correspondents(user, document: Document) -> str:
-    # Incoming: who sent it; outgoing: who got it. Show both roles if a document has both.
+    """Avsändare/mottagare as registry.queries shows them: nothing when the reader may
+    not see the parties, "Skyddad identitet" without the right (and every reveal of a
+    real one audited), never an address. Incoming: who sent it; outgoing: who got it;
+    both roles otherwise."""
     wanted = {
         Document.Direction.INCOMING: (Correspondent.Role.SENDER,),
         Document.Direction.OUTGOING: (Correspondent.Role.RECIPIENT,),
     }.get(document.direction, (Correspondent.Role.SENDER, Correspondent.Role.RECIPIENT))
     names = []
-    for c in sorted(document.correspondents.all(), key=lambda c: (c.role, c.pk)):
-        if c.role in wanted:
-            name = policy.party_name(user, c.party, document.diary_id)
-            if name and name not in names:
-                names.append(name)
+    for row in sorted(document_correspondents(user, document), key=lambda c: (c.role, c.pk)):
+        if row.role in wanted and row.shown_name and row.shown_name not in names:
+            names.append(row.shown_name)
     return "; ".join(names)
 
 
@@ -114,8 +118,9 @@ def _row(user, document: Document) -> dict:
         "document_date": document.document_date,
         "direction": document.direction,
         "direction_label": document.get_direction_display(),
-        "document_type": document.document_type.title if document.document_type_id else "",
-        "correspondents": _correspondents(user, document) if view.parties else "",
+        # The type says what a document is about ("Orosanmälan"): like the API, only in full view.
+        "document_type": document.document_type.title if document.document_type_id and view.full else "",
+        "correspondents": _correspondents(user, document),
         "title": policy.shown_title(document, view),
         "status": _status(document),
         "voided": document.voided_at is not None or bool(case and case.voided_at is not None),

@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document
@@ -95,7 +96,103 @@ class FileInput(StrictSerializer):
     content_base64 = Base64Content(help_text="Filens innehåll, base64-kodat.")
 
 
-class DocumentFields(StrictSerializer):
+# --- secrecy ---------------------------------------------------------------------------------
+
+PARTS_HELP = "Vilka delar som är sekretessbelagda: title, description, parties, files."
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "example": "26 kap. 1 §"}]})
+class ProvisionRefField(serializers.Field):
+    """A legal provision by id (5) or by reference ("26 kap. 1 §", "OSL 26 kap. 1 §", "26:1")."""
+
+    default_error_messages = {"invalid": "Ange lagrummets id eller hänvisning, t.ex. ”26 kap. 1 §”."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class _MarkingFields(StrictSerializer):
+    provisions = serializers.ListField(
+        child=ProvisionRefField(), required=False, default=list,
+        help_text="Lagrum: id eller hänvisning (”26 kap. 1 §”). Minst ett krävs.",
+    )
+    secret_parts = serializers.ListField(child=serializers.CharField(), required=False, default=list, help_text=PARTS_HELP)
+    public_title = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="",
+        help_text="Offentlig rubrik, visas i stället för rubriken. Krävs när rubriken är sekretessbelagd.",
+    )
+    review_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Omprövas (ÅÅÅÅ-MM-DD).")
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Upphör (ÅÅÅÅ-MM-DD).")
+
+
+def _reason_field(help_text: str):
+    # Not required here: a missing reason is the service's rule (422 reason_required).
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", help_text=help_text)
+
+
+class SecrecyInput(_MarkingFields):
+    """PUT /…/secrecy/: set or replace the marking."""
+
+    reason = _reason_field("Skälet för markeringen (krävs).")
+
+
+class RevokeInput(StrictSerializer):
+    reason = _reason_field("Skälet för att häva markeringen (krävs; går också som ?reason=).")
+
+
+class PersonalDataLevelInput(StrictSerializer):
+    personal_data_level = serializers.CharField(help_text="publicerbar, skyddad_externt eller skyddad.")
+    reason = _reason_field("Skälet för ändringen (krävs när nivån ändras).")
+
+
+class RestrictionInput(StrictSerializer):
+    restricted = serializers.BooleanField(help_text="Sant = begränsad åtkomst (vem får se).")
+    access_groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                          help_text="Åtkomstgruppernas id (samma myndighet).")
+    reason = _reason_field("Skälet för ändringen (krävs när något ändras).")
+
+
+class FileSecrecyInput(StrictSerializer):
+    is_secret = serializers.BooleanField(help_text="Sant = just denna fil är sekretessbelagd.")
+    reason = _reason_field("Skälet för ändringen (krävs).")
+
+
+# --- at registration ------------------------------------------------------------------------
+
+class SecrecyAtRegistration(_MarkingFields):
+    reason = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="",
+                                   help_text="Skälet; utelämnat blir det ”Sekretessmarkerad vid registrering”.")
+
+
+class RestrictionAtRegistration(StrictSerializer):
+    restricted = serializers.BooleanField(required=False, default=True)
+    access_groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class Protected(StrictSerializer):
+    """The optional keys a create request may carry for the object it creates, applied in
+    the same transaction. Absent keys stay absent from validated_data (no defaults):
+    "no `secrecy` key" is what makes the answer carry `proposed_secrecy` instead."""
+
+    secrecy = SecrecyAtRegistration(
+        required=False, allow_null=True,
+        help_text="Sekretessmarkering som sätts i samma transaktion. null = ingen (och inget förslag i svaret).",
+    )
+    personal_data_level = serializers.CharField(
+        required=False, help_text="Personuppgiftsskydd: publicerbar, skyddad_externt eller skyddad.",
+    )
+    restriction = RestrictionAtRegistration(required=False, help_text="Begränsad åtkomst och åtkomstgrupper.")
+
+
+PROTECTION_KEYS = ("secrecy", "personal_data_level", "restriction")
+
+
+class DocumentFields(Protected):
     direction = serializers.ChoiceField(choices=Document.Direction.choices, required=False, default=Document.Direction.INCOMING)
     title = text(help_text="Beskrivning av handlingen. Saknas den används ärendemeningen.")
     document_type = optional_id("Handlingstypens id.")
@@ -103,7 +200,7 @@ class DocumentFields(StrictSerializer):
                                           help_text="Inkom, upprättad eller expedierad (ÅÅÅÅ-MM-DD); i dag om den saknas.")
 
 
-class RegistrationInput(StrictSerializer):
+class RegistrationInput(Protected):
     """One-call registration: a new or existing case, its parties, one document and its files."""
 
     diary = reference("Diariets prefix (t.ex. KS) eller id. Behövs inte när `case` anges.")
@@ -128,7 +225,7 @@ class MultipartPayload(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, help_text="En del per fil, alla med namnet `files`.")
 
 
-class CaseCreateInput(StrictSerializer):
+class CaseCreateInput(Protected):
     diary = serializers.CharField(help_text="Diariets prefix (t.ex. KS) eller id.")
     title = serializers.CharField(allow_blank=True)
     description = text()

@@ -115,7 +115,7 @@ class PartySerializer(serializers.Serializer):
     country = serializers.CharField()
     email = serializers.CharField()
     phone = serializers.CharField()
-    is_protected_identity = serializers.BooleanField()
+    is_protected_identity = serializers.BooleanField(allow_null=True, help_text="null när en befintlig part bara bekräftas med sitt id.")
     url = serializers.URLField()
 
     def to_representation(self, party):
@@ -161,6 +161,44 @@ def roled_parties(context, rows) -> list[dict]:
     ]
 
 
+# --- secrecy fields (full view only) ---------------------------------------------------------
+
+PROTECTION_HELP = {
+    "is_secret": "Om objektet har en gällande sekretessmarkering (null när du ser det maskerat).",
+    "secret_parts": "Sekretessbelagda delar: title, description, parties, files (null när maskerat).",
+    "public_title": "Den offentliga rubriken (null när maskerat; då är den redan `title`).",
+    "personal_data_level": "publicerbar, skyddad_externt eller skyddad (null när maskerat).",
+    "restricted": "Begränsad åtkomst, vem får se (null när maskerat).",
+}
+
+
+def protection_fields() -> dict:
+    return {
+        "is_secret": serializers.BooleanField(allow_null=True, help_text=PROTECTION_HELP["is_secret"]),
+        "secret_parts": serializers.ListField(child=serializers.CharField(), allow_null=True, help_text=PROTECTION_HELP["secret_parts"]),
+        "public_title": serializers.CharField(allow_null=True, help_text=PROTECTION_HELP["public_title"]),
+        "personal_data_level": serializers.CharField(allow_null=True, help_text=PROTECTION_HELP["personal_data_level"]),
+        "restricted": serializers.BooleanField(allow_null=True, help_text=PROTECTION_HELP["restricted"]),
+        "secrecy_url": serializers.URLField(),
+    }
+
+
+def protection_repr(context, obj, view, url_name: str) -> dict:
+    """How the object is protected — told only to a reader with full view; a masked
+    reader learns no more than `masked: true` and the public title already say."""
+    data = {"is_secret": None, "secret_parts": None, "public_title": None, "personal_data_level": None, "restricted": None,
+            "secrecy_url": _url(context, url_name, obj.pk)}
+    if view.full:
+        data.update({
+            "is_secret": obj.is_secret,
+            "secret_parts": [p for p in ("title", "description", "parties", "files") if getattr(obj, f"{p}_secret")],
+            "public_title": obj.public_title,
+            "personal_data_level": obj.personal_data_level,
+            "restricted": obj.restricted,
+        })
+    return data
+
+
 # --- cases -------------------------------------------------------------------------------
 
 class CaseLinkSerializer(serializers.Serializer):
@@ -191,6 +229,7 @@ class CaseSerializer(serializers.Serializer):
     voided_at = serializers.DateTimeField(allow_null=True)
     void_reason = serializers.CharField()
     masked = serializers.BooleanField(help_text="Sant när du bara får se ärendet maskerat (rubrik, nummer och datum).")
+    is_secret, secret_parts, public_title, personal_data_level, restricted, secrecy_url = protection_fields().values()
     parties = RoledPartySerializer(many=True)
     links = CaseLinkSerializer(many=True, help_text="Relaterade ärenden som du får se.")
     url = serializers.URLField()
@@ -223,6 +262,7 @@ class CaseSerializer(serializers.Serializer):
             "voided_at": serializers.DateTimeField().to_representation(case.voided_at) if case.voided_at else None,
             "void_reason": case.void_reason,
             "masked": not view.full,
+            **protection_repr(ctx, case, view, "case-secrecy"),
             "parties": [],
             "links": self._links(case),
             "url": _url(ctx, "case-detail", case.pk),
@@ -299,17 +339,28 @@ class FileSerializer(serializers.Serializer):
     url = serializers.URLField()
     download_url = serializers.URLField(help_text="Hämtar nuvarande version.")
 
+    is_secret = serializers.BooleanField(allow_null=True, help_text="Om just denna fil är sekretessbelagd (null när handlingen är maskerad).")
+
     def to_representation(self, file):
         versions = sorted(file.versions.all(), key=lambda v: v.version)
         current = next((v for v in versions if v.pk == file.current_version_id), None)
         ver = FileVersionSerializer(context=self.context)
+        full = document_view(self.context, file.document).full
+
+        def version(v):
+            data = ver.to_representation(v)
+            if not full:  # no names of staff in a masked view
+                data["created_by"] = None
+            return data
+
         return {
             "id": str(file.pk),
             "name": file.name,
             "document": str(file.document_id),
             "created_at": serializers.DateTimeField().to_representation(file.created_at),
-            "current_version": ver.to_representation(current) if current else None,
-            "versions": [ver.to_representation(v) for v in versions],
+            "current_version": version(current) if current else None,
+            "versions": [version(v) for v in versions],
+            "is_secret": file.is_secret if full else None,
             "url": _url(self.context, "file-detail", file.pk),
             "download_url": _url(self.context, "file-download", file.pk),
         }
@@ -321,7 +372,9 @@ def visible_files(context, document) -> list:
     cache = context.setdefault("_files", {})
     if document.pk not in cache:
         user = _user(context)
-        files = file_queries.files_of(user, document).prefetch_related("versions__blob", "versions__created_by")
+        files = list(file_queries.files_of(user, document).prefetch_related("versions__blob", "versions__created_by"))
+        for f in files:
+            f.document = document  # already loaded; the representation asks the policy about it
         cache[document.pk] = [f for f in files if policy.file_visibility(user, document, f) == policy.Visibility.FULL]
     return cache[document.pk]
 
@@ -351,6 +404,7 @@ class DocumentSerializer(serializers.Serializer):
     voided_at = serializers.DateTimeField(allow_null=True)
     void_reason = serializers.CharField()
     masked = serializers.BooleanField()
+    is_secret, secret_parts, public_title, personal_data_level, restricted, secrecy_url = protection_fields().values()
     correspondents = CorrespondentSerializer(many=True)
     files = FileSerializer(many=True)
     url = serializers.URLField()
@@ -378,6 +432,7 @@ class DocumentSerializer(serializers.Serializer):
             "voided_at": serializers.DateTimeField().to_representation(document.voided_at) if document.voided_at else None,
             "void_reason": document.void_reason if view.full else "",
             "masked": not view.full,
+            **protection_repr(ctx, document, view, "document-secrecy"),
             "correspondents": [],
             "files": [],
             "url": _url(ctx, "document-detail", document.pk),
@@ -409,6 +464,11 @@ class CaseEventSerializer(serializers.Serializer):
         full = not getattr(event, "masked", False)
         if full and event.document_id:
             full = document_view(ctx, event.document).full
+        data = event.data if full else _references_only(event.data)
+        if full and event.type == "case.linked" and data.get("to_case_id"):
+            # The other case may be one the caller cannot see: not even its number then.
+            if not queries.cases_for(_user(ctx)).filter(pk=data["to_case_id"]).exists():
+                data = {k: v for k, v in data.items() if k not in ("to_case", "to_case_id")}
         doc = None
         if event.document_id:
             doc = {"id": str(event.document_id), "reference": event.document.reference, "url": _url(ctx, "document-detail", event.document_id)}
@@ -420,91 +480,13 @@ class CaseEventSerializer(serializers.Serializer):
             "actor": user_ref(event.actor) if full else None,
             "reason": event.reason if full else "",
             "document": doc,
-            "data": event.data if full else _references_only(event.data),
+            "data": data,
             "masked": not full,
         }
 
 
 def _references_only(data: dict) -> dict:
     return {k: v for k, v in (data or {}).items() if k in ("case_reference", "main_case_reference", "document_reference")}
-
-
-# --- diaries and classification -----------------------------------------------------------
-
-class AuthorityRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class DiarySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    prefix = serializers.CharField()
-    name = serializers.CharField()
-    active = serializers.BooleanField()
-    authority = AuthorityRefSerializer()
-    may_register = serializers.BooleanField(help_text="Om du får registrera i diariet.")
-    journal_url = serializers.URLField()
-
-    def to_representation(self, diary):
-        return {
-            "id": diary.pk,
-            "prefix": diary.prefix,
-            "name": diary.name,
-            "active": diary.active,
-            "authority": {"id": diary.authority.pk, "code": diary.authority.code, "name": diary.authority.name},
-            "may_register": policy.may_register_in(_user(self.context), diary),
-            "journal_url": _url(self.context, "diary-journal", diary.pk),
-        }
-
-
-class SchemeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    version = serializers.CharField()
-    status = serializers.CharField(help_text="draft, active eller retired")
-    valid_from = serializers.DateField(allow_null=True)
-    valid_to = serializers.DateField(allow_null=True)
-    description = serializers.CharField()
-
-
-class ClassSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    scheme = serializers.IntegerField(source="scheme_id")
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
-    level = serializers.CharField(help_text="verksamhetstyp, verksamhetsomrade, processgrupp eller process")
-    code = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-
-
-class CaseTypeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    process = serializers.IntegerField(source="process_id")
-    code = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    handling_days = serializers.IntegerField(allow_null=True)
-    active = serializers.BooleanField()
-
-
-class RetentionSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    action = serializers.CharField(help_text="keep (bevaras) eller dispose (gallras)")
-    period_months = serializers.IntegerField(allow_null=True)
-    trigger = serializers.CharField()
-    description = serializers.CharField(source="describe")
-
-
-class DocumentTypeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    process = serializers.IntegerField(source="process_id")
-    code = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    registration = serializers.CharField(help_text="diariefors eller halls_ordnad")
-    retention = RetentionSerializer(source="retention_rule")
-    active = serializers.BooleanField()
 
 
 class RegistrationResultSerializer(serializers.Serializer):

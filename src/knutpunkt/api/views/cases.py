@@ -9,10 +9,11 @@ from knutpunkt.registry import queries, services
 from knutpunkt.registry.parties import find_or_create_party
 from knutpunkt.registry.queries import CaseSearch
 
-from .. import lookups
+from .. import lookups, protection
 from ..idempotency import fingerprint, run_idempotent
 from ..serializers import inputs
 from ..serializers.representations import CASE_LINK_PREFETCH, CaseEventSerializer, CaseSerializer, RoledPartySerializer, roled_parties
+from ..serializers.secrecy import CaseCreatedSerializer
 from .base import CASE_ID, ApiView, problems, reread_case
 from .parties import visible_parties
 
@@ -53,7 +54,9 @@ class CaseListView(ApiView):
 
     @extend_schema(
         tags=TAG, operation_id="cases_create", summary="Registrera ett ärende",
-        request=inputs.CaseCreateInput, responses={201: CaseSerializer, **problems(400, 403, 409, 422)},
+        description="Med `secrecy`, `personal_data_level` och `restriction` skyddas ärendet i samma transaktion. "
+        "Saknas `secrecy` och har ärendetypen en förvald markering föreslås den i `proposed_secrecy` (inget sätts).",
+        request=inputs.CaseCreateInput, responses={201: CaseCreatedSerializer, **problems(400, 403, 409, 422)},
     )
     def post(self, request):
         data = self.validated(inputs.CaseCreateInput)
@@ -72,13 +75,17 @@ class CaseListView(ApiView):
                 "opened_date": data["opened_date"],
             }
             party_inputs = lookups.party_inputs(data["parties"], "parties")
-            # Parties and case in one transaction: a refused case leaves no new party behind.
+            protect = protection.resolve(data, diary)
+            # Parties, case and its secrecy in one transaction: a refused case (or marking)
+            # leaves nothing behind.
             with transaction.atomic():
                 organisation = diary.authority.organisation
                 parties = [(find_or_create_party(organisation, p, authority=diary.authority), role) for p, role in party_inputs]
                 case = services.register_case(diary, actor=user, parties=parties, **values)
+                protection.apply(case, protect, actor=user)
             case = reread_case(user, case.pk)
             body = self.represent(CaseSerializer, case)
+            body["proposed_secrecy"] = protection.proposal(request, case, protect, type_obj=values["case_type"])
             return Response(body, status=201, headers={"Location": body["url"]})
 
         return run_idempotent(request, "cases.create", fingerprint(request.data), perform)

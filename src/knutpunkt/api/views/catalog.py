@@ -10,7 +10,7 @@ from knutpunkt.classification.models import CaseType, Class, ClassificationSchem
 from knutpunkt.core.errors import NotFound
 
 from ..serializers import inputs
-from ..serializers.representations import (
+from ..serializers.catalog import (
     CaseTypeSerializer,
     ClassSerializer,
     DiarySerializer,
@@ -136,7 +136,11 @@ class ClassListView(ApiView):
 
 
 def _typed(request, model, related=()):
-    qs = model.objects.filter(process__scheme__in=_scheme_filter(request, _schemes(request.user))).select_related(*related)
+    qs = (
+        model.objects.filter(process__scheme__in=_scheme_filter(request, _schemes(request.user)))
+        .select_related(*related)
+        .prefetch_related("default_provisions")
+    )
     process = request.query_params.get("process", "")
     if process:
         qs = qs.filter(process_id=int(process)) if process.isdigit() else qs.none()

@@ -1,5 +1,6 @@
 """Documents (handlingar): in a case or without one; read, correct, void."""
 
+from django.db import transaction
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -9,13 +10,19 @@ from knutpunkt.core.errors import DomainError
 from knutpunkt.intake import services as intake
 from knutpunkt.registry import queries, services
 
-from .. import lookups
+from .. import lookups, protection
 from ..idempotency import run_idempotent
 from ..serializers import inputs
 from ..serializers.representations import DocumentSerializer
+from ..serializers.secrecy import DocumentCreatedSerializer
 from .base import CASE_ID, DOCUMENT_ID, ApiView, inline_uploads, payload_and_uploads, problems, request_hash, reread_document
 
 TAG = ["Handlingar"]
+
+_CREATE_DESCRIPTION = (
+    "Med `secrecy`, `personal_data_level` och `restriction` skyddas handlingen i samma transaktion. Saknas `secrecy` "
+    "föreslås handlingstypens förvalda markering, eller ärendets markering, i `proposed_secrecy` (inget sätts)."
+)
 
 DOCUMENT_LIST_RELATED = ("registered_by", "case__diary", "case__main_case")
 
@@ -32,20 +39,26 @@ def register_document(view, request, *, case=None):
     user = request.user
 
     def perform():
+        diary = lookups.diary(data["diary"]) if case is None else None
+        document_type = lookups.document_type(data["document_type"])
         registration = intake.Registration(
-            diary=lookups.diary(data["diary"]) if case is None else None,
+            diary=diary,
             case=case,
             without_case=case is None,
             direction=data["direction"],
             document_title=data["title"] or "",
-            document_type=lookups.document_type(data["document_type"]),
+            document_type=document_type,
             document_date=data["document_date"],
             correspondents=lookups.party_inputs(data["correspondents"], "correspondents"),
             files=inline_uploads(data["files"]) + uploads,
         )
-        result = intake.register(registration, actor=user)
+        protect = protection.resolve(data, diary or case.diary)
+        with transaction.atomic():  # the document and its secrecy: both or neither
+            result = intake.register(registration, actor=user)
+            protection.apply(result.document, protect, actor=user)
         document = reread_document(user, result.document.pk)
         body = view.represent(DocumentSerializer, document)
+        body["proposed_secrecy"] = protection.proposal(request, document, protect, type_obj=document_type, case=case)
         return Response(body, status=201, headers={"Location": body["url"]})
 
     scope = f"cases.{case.pk}.documents" if case is not None else "documents.create"
@@ -92,7 +105,8 @@ class DocumentListView(ApiView):
     @extend_schema(
         tags=TAG, operation_id="documents_create", summary="Registrera en handling utan ärende (postlista)",
         request={"application/json": inputs.LooseDocumentCreateInput, "multipart/form-data": inputs.MultipartPayload},
-        responses={201: DocumentSerializer, **problems(400, 403, 409, 422)},
+        description=_CREATE_DESCRIPTION,
+        responses={201: DocumentCreatedSerializer, **problems(400, 403, 409, 422)},
     )
     def post(self, request):
         return register_document(self, request)
@@ -108,7 +122,8 @@ class CaseDocumentsView(ApiView):
     @extend_schema(
         tags=["Ärenden"], operation_id="cases_documents_create", summary="Registrera en handling i ärendet", parameters=[CASE_ID],
         request={"application/json": inputs.DocumentCreateInput, "multipart/form-data": inputs.MultipartPayload},
-        responses={201: DocumentSerializer, **problems(400, 403, 404, 409, 422)},
+        description=_CREATE_DESCRIPTION,
+        responses={201: DocumentCreatedSerializer, **problems(400, 403, 404, 409, 422)},
     )
     def post(self, request, id):
         case, _ = queries.get_case(request.user, id)

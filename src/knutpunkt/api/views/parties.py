@@ -13,10 +13,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from knutpunkt.access import policy
+from knutpunkt.core import audit
 from knutpunkt.core.errors import DomainError, NotFound, RuleViolation
-from knutpunkt.registry import queries
 from knutpunkt.registry.identity import normalise_org_number, normalise_personal_number
-from knutpunkt.registry.models import Case, Document, Party
+from knutpunkt.registry.models import CaseParty, Correspondent, Party
 from knutpunkt.registry.parties import find_or_create_party
 
 from .. import lookups
@@ -30,17 +30,26 @@ PARTY_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, desc
 
 
 def visible_parties(user):
-    """queries.parties_for narrowed to parties in cases/documents whose parties the
-    caller may see (as the case page shows them)."""
-    full_cases = Case.objects.filter(policy.case_filter(user) & policy.field_filter(user, "case", "parties")).values("pk")
-    full_documents = Document.objects.filter(policy.document_filter(user) & policy.field_filter(user, "document", "parties")).values("pk")
-    qs = queries.parties_for(user).filter(Q(case_links__case_id__in=full_cases) | Q(correspondence__document_id__in=full_documents))
-    protected_ok = sorted(policy.reader_for(user).protected_identity_diaries)
-    return qs.filter(
-        Q(is_protected_identity=False)
-        | Q(case_links__case__diary_id__in=protected_ok)
-        | Q(correspondence__document__diary_id__in=protected_ok)
-    ).distinct()
+    """Parties the caller meets as the case and document pages show them: in a case or
+    document whose parties the policy lets them see — and a party with skyddad
+    identitet only where, in that same case or document, they also have the right to
+    see who it is (one subquery per relation, so the two conditions hold for one row)."""
+    reader = policy.reader_for(user)
+    protected_ok = sorted(reader.protected_identity_diaries)
+
+    def identity_ok(diary_path: str) -> Q:
+        allowed = Q(party__is_protected_identity=False)
+        if protected_ok:
+            allowed |= Q(**{f"{diary_path}__in": protected_ok})
+        return allowed
+
+    via_cases = CaseParty.objects.filter(
+        policy.case_filter(user, prefix="case__") & policy.field_filter(user, "case", "parties", prefix="case__")
+    ).filter(identity_ok("case__diary_id")).values("party_id")
+    via_documents = Correspondent.objects.filter(
+        policy.document_filter(user, prefix="document__") & policy.field_filter(user, "document", "parties", prefix="document__")
+    ).filter(identity_ok("document__diary_id")).values("party_id")
+    return Party.objects.filter(Q(pk__in=via_cases) | Q(pk__in=via_documents))
 
 
 def _search(qs, text: str):
@@ -69,6 +78,13 @@ def _existing(organisation, party_input) -> bool:
     return False
 
 
+def _audit_revealed(user, parties) -> None:
+    """Every showing of a skyddad identitet's real name is logged (issue 3)."""
+    for party in parties:
+        if party.is_protected_identity:
+            audit.log("party.identity_read", actor=user, obj=party, details={"parties": [str(party.pk)]})
+
+
 # Everyone who passes visible_parties may see the real identity (see the module docstring).
 _SHOW = {"identity_visible": True}
 
@@ -82,6 +98,7 @@ class PartyListView(ApiView):
         if f["kind"]:
             qs = qs.filter(kind=f["kind"])
         page = self.paginate_queryset(qs.order_by("last_name", "organisation_name", "first_name", "pk"))
+        _audit_revealed(request.user, page)
         return self.get_paginated_response(PartySerializer(page, many=True, context={**self.get_serializer_context(), **_SHOW}).data)
 
     @extend_schema(
@@ -113,6 +130,8 @@ class PartyListView(ApiView):
             # never the details someone else registered.
             body = {**PartySerializer(party, context={**ctx, "identity_visible": False}).data}
             body.update({key: "" for key in body if key not in ("id", "kind", "url", "is_protected_identity")})
+            # Nor whether the identity number belongs to someone with skyddad identitet.
+            body["is_protected_identity"] = None
         return Response(body, status=201 if created else 200, headers={"Location": body["url"]})
 
 
@@ -123,4 +142,5 @@ class PartyDetailView(ApiView):
         party = visible_parties(request.user).filter(pk=id).first()
         if party is None:
             raise NotFound("Parten finns inte eller så saknar du behörighet att se den.")
+        _audit_revealed(request.user, [party])
         return Response(PartySerializer(party, context={**self.get_serializer_context(), **_SHOW}).data)

@@ -5,22 +5,23 @@ and with an `Idempotency-Key` a retried request returns the first answer instead
 registering again.
 """
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from knutpunkt.core.errors import RuleViolation
 from knutpunkt.intake import services as intake
 
-from .. import lookups
+from .. import lookups, protection
 from ..idempotency import KEY_HEADER, REPLAYED_HEADER, run_idempotent
 from ..serializers import inputs
 from ..serializers.representations import (
     CaseSerializer,
     DocumentSerializer,
     FileSerializer,
-    RegistrationResultSerializer,
     visible_files,
 )
+from ..serializers.secrecy import RegistrationCreatedSerializer
 from .base import ApiView, inline_uploads, payload_and_uploads, problems, request_hash
 
 EXAMPLE = {
@@ -40,11 +41,13 @@ class RegistrationView(ApiView):
         description=(
             "JSON, eller multipart/form-data med JSON-objektet i delen `data` och filerna i delar som heter `files`. "
             "Allt sparas eller inget. Med huvudet `Idempotency-Key` ger ett upprepat anrop med samma innehåll samma svar "
-            f"(med `{REPLAYED_HEADER}: true`) i stället för ett nytt ärende; samma nyckel med annat innehåll ger 409."
+            f"(med `{REPLAYED_HEADER}: true`) i stället för ett nytt ärende; samma nyckel med annat innehåll ger 409. "
+            "`secrecy`, `personal_data_level` och `restriction` på toppnivån gäller det nya ärendet, under `document` "
+            "handlingen; de sätts i samma transaktion. Förvald sekretess som inte begärts föreslås i `proposed_secrecy`."
         ),
         parameters=[OpenApiParameter(KEY_HEADER, str, OpenApiParameter.HEADER, description="Unik nyckel per registrering (t.ex. en UUID).")],
         request={"application/json": inputs.RegistrationInput, "multipart/form-data": inputs.MultipartPayload},
-        responses={201: RegistrationResultSerializer, **problems(400, 403, 409, 422)},
+        responses={201: RegistrationCreatedSerializer, **problems(400, 403, 409, 422)},
         examples=[OpenApiExample("Inkommande ansökan i nytt ärende", value=EXAMPLE, request_only=True)],
     )
     def post(self, request):
@@ -83,8 +86,30 @@ class RegistrationView(ApiView):
                 correspondents=lookups.party_inputs(data["correspondents"], "correspondents"),
                 files=inline_uploads(data["files"]) + uploads,
             )
-            result = intake.register(registration, actor=user)
+            new_case = case is None and not data["without_case"]
+            case_protection = protection.resolve(data, diary or case.diary)
+            if not new_case and not case_protection.empty:
+                raise RuleViolation(
+                    "Sekretess, personuppgiftsskydd och åtkomst för ärendet anges här bara när ett nytt ärende registreras; "
+                    "för ett befintligt ärende används /cases/{id}/secrecy/, /personal-data-level/ och /restriction/. "
+                    "Handlingens egna anges under document.",
+                    code="case_protection_without_new_case", field="secrecy",
+                )
+            document_protection = protection.resolve(document, diary or case.diary, prefix="document.")
+            # Registration and secrecy in one transaction: a refused marking registers nothing.
+            with transaction.atomic():
+                result = intake.register(registration, actor=user)
+                if result.case_created:
+                    protection.apply(result.case, case_protection, actor=user)
+                protection.apply(result.document, document_protection, actor=user)
             body = self._body(user, result)
+            body["proposed_secrecy"] = {
+                "case": protection.proposal(request, result.case, case_protection, type_obj=registration.case_type)
+                if result.case_created else None,
+                "document": protection.proposal(
+                    request, result.document, document_protection, type_obj=registration.document_type, case=result.case
+                ),
+            }
             return Response(body, status=201, headers={"Location": body["document"]["url"]})
 
         return run_idempotent(request, "registrations", request_hash(payload, uploads), perform)
