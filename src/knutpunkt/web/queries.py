@@ -131,6 +131,15 @@ def files_by_document(user, documents) -> dict:
     return result
 
 
+def document_id_for_reference(user, reference: str):
+    """The id of the document with this number if the reader may see it (not audited:
+    nothing of it is shown; the page it leads to audits the read)."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return queries.documents_for(user).filter(reference__iexact=reference).values_list("pk", flat=True).first()
+
+
 def document_events(user, document):
     """The events about one document (also for documents kept without a case)."""
     if policy.document_visibility(user, document) == Visibility.HIDDEN:

@@ -36,7 +36,11 @@ PHRASES = {
     "document.secrecy_revoked": "Handlingens sekretessmarkering hävdes",
     "document.personal_data_level_changed": "Handlingens personuppgiftsskydd ändrades",
     "document.restriction_changed": "Åtkomsten till handlingen ändrades",
+    "file.secrecy_changed": "Filens sekretess ändrades",
 }
+SECRECY_EVENTS = ("case.secrecy_marked", "document.secrecy_marked")
+RESTRICTION_EVENTS = ("case.restriction_changed", "document.restriction_changed")
+PART_WORDS = {"title": "rubriken", "description": "beskrivningen", "parties": "parterna", "files": "filerna"}
 
 CASE_FIELD_LABELS = {
     "title": "Ärendemening",
@@ -57,6 +61,7 @@ DOCUMENT_FIELD_LABELS = {
     "document_type": "Handlingstyp",
     "document_date": "Datum",
     "correspondents": "Avsändare/mottagare",
+    "personal_data_level": "Personuppgiftsskydd",
 }
 CODE_LABELS = {
     "status": dict(Case.Status.choices),
@@ -90,6 +95,7 @@ class TimelineEntry:
         return self.event.actor
 
     hide_reason: bool = False
+    masked: bool = False  # told without details, actor or reason (the reader's view is not full)
 
     @property
     def reason(self) -> str:
@@ -114,21 +120,29 @@ def show_value(field_name: str, value) -> str:
     return str(value)
 
 
-def party_name(party) -> str:
-    if party is None:
-        return "okänd part"
+def party_name(row) -> str:
+    """A party row of registry.queries (case_parties / document_correspondents) as the
+    reader may see it: the shown name, and the number only where the identity is."""
+    if row is None:
+        return "Part"
+    party = row.party
+    if not getattr(row, "identity_visible", False):
+        return row.shown_name
     number = party.personal_number and format_personal_number(party.personal_number) or (
         party.org_number and format_org_number(party.org_number))
-    return f"{party.display_name} ({number})" if number else party.display_name
+    return f"{row.shown_name} ({number})" if number else row.shown_name
 
 
-def describe(event, *, parties: dict | None = None, details: bool = True, name_of=None) -> TimelineEntry:
-    """One event as a TimelineEntry. `parties` maps party id → Party for the parties the
-    reader may see; `name_of(party)` gives the name as they may see it. With
-    `details=False` only what happened, when and by whom is told: event data carries
-    titles and old values that a masked reader must not see."""
+def describe(event, *, parties: dict | None = None, details: bool = True, cases: dict | None = None,
+             groups: dict | None = None) -> TimelineEntry:
+    """One event as a TimelineEntry. `parties` maps party id → party row (with
+    `shown_name` and `identity_visible`) for the parties the reader may see; `cases`
+    maps case id → reference for the cases they may see; `groups` access group id →
+    name. With `details=False` only what happened, when and by whom is told: event data
+    carries titles and old values that a masked reader must not see."""
     data = event.data or {}
     parties = parties or {}
+    cases = cases or {}
     phrase = PHRASES.get(event.type, f"Händelse: {event.type}")
     entry = TimelineEntry(event=event, phrase=phrase)
     if event.type == "document.registered":
@@ -136,7 +150,7 @@ def describe(event, *, parties: dict | None = None, details: bool = True, name_o
         entry.phrase = f"{direction} handling registrerades" if direction else phrase
     if not details:
         entry.details = [data["document_reference"]] if data.get("document_reference") else []
-        entry.hide_reason = True
+        entry.hide_reason = entry.masked = True
         return entry
     labels = DOCUMENT_FIELD_LABELS if event.type.startswith("document.") else CASE_FIELD_LABELS
     for name, pair in (data.get("changes") or {}).items():
@@ -144,6 +158,18 @@ def describe(event, *, parties: dict | None = None, details: bool = True, name_o
             continue
         if name == "correspondents":
             entry.details.append("Avsändare/mottagare ändrades.")
+            continue
+        if name == "main_case":
+            # The stored text carries the main case's title, which may be secret to this
+            # reader even when this case is not: show its reference, if they may see it.
+            old, new = (cases.get((v or {}).get("id"), "ett ärende du inte har behörighet till") if v else EMPTY for v in pair)
+            entry.changes.append(Change(labels[name], old, new))
+            continue
+        if name == "restricted":
+            entry.changes.append(Change("Åtkomst", *("begränsad" if v else "öppen" for v in pair)))
+            continue
+        if name == "access_groups":
+            entry.changes.append(Change("Åtkomstgrupper", *(", ".join((groups or {}).get(g, "okänd grupp") for g in v or []) or EMPTY for v in pair)))
             continue
         entry.changes.append(Change(labels.get(name, name), show_value(name, pair[0]), show_value(name, pair[1])))
 
@@ -153,10 +179,10 @@ def describe(event, *, parties: dict | None = None, details: bool = True, name_o
     elif event.type in ("case.party_added", "case.party_removed"):
         party = parties.get(data.get("party_id"))
         role = ROLE_LABELS.get(data.get("role"), data.get("role") or "")
-        name = (name_of(party) if name_of else party_name(party)) if party else "Part"
+        name = party_name(party)
         entry.details.append(f"{name} – {role.lower()}" if role else name)
     elif event.type == "case.linked":
-        entry.details.append(f"Relaterat ärende: {data.get('to_case', '')}")
+        entry.details.append(f"Relaterat ärende: {cases.get(data.get('to_case_id'), 'ett ärende du inte har behörighet till')}")
     elif event.type in ("case.deadline_set", "case.deadline_completed"):
         text = data.get("description", "")
         if data.get("due_date"):
@@ -172,13 +198,30 @@ def describe(event, *, parties: dict | None = None, details: bool = True, name_o
         entry.details.append(f"{data.get('filename', '')} till {data.get('document_reference', '')}")
     elif event.type == "file.version_added":
         entry.details.append(f"{data.get('filename', '')}, version {data.get('version', '')}, till {data.get('document_reference', '')}")
+    elif event.type == "file.secrecy_changed":
+        # A secret file's name is not in the event (it may tell what the file holds).
+        entry.phrase = "En fil sekretessmarkerades" if data.get("secret") else "Filens sekretessmarkering hävdes"
+        name = "" if data.get("secret") else f"{data.get('filename', '')} i "
+        entry.details.append(f"{name}{data.get('document_reference', '')}")
+    elif event.type in SECRECY_EVENTS:
+        refs = ", ".join(data.get("provisions") or [])
+        parts = ", ".join(PART_WORDS.get(p, p) for p in data.get("parts") or [])
+        entry.details.append(f"Lagrum: OSL {refs}. Omfattar {parts}." if refs else f"Omfattar {parts}.")
+        for key, label in (("review_on", "Omprövas"), ("expires_on", "Upphör")):
+            if data.get(key):
+                entry.details.append(f"{label} {data[key]}")
     entry.details = [d for d in entry.details if d and d.strip()]
     return entry
 
 
 def timeline(events, *, user, case=None, parties: dict | None = None) -> list[TimelineEntry]:
     """The events as the reader may see them: details only where the reader sees the
-    case (if any) and the event's document in full."""
+    case (if any) and the event's document in full. `parties`: party id → row of
+    registry.queries.case_parties."""
+    from knutpunkt.access.models import AccessGroup
+    from knutpunkt.registry import queries
+
+    events = list(events)
     case_full = case is None or policy.case_view(user, case).full
     document_full: dict = {}
 
@@ -191,10 +234,17 @@ def timeline(events, *, user, case=None, parties: dict | None = None) -> list[Ti
             document_full[event.document_id] = policy.document_view(user, event.document).full
         return document_full[event.document_id]
 
-    diary_id = case.diary_id if case is not None else None
-
-    def name_of(party):
-        shown = policy.party_name(user, party, diary_id)
-        return shown if shown != party.display_name else party_name(party)
-
-    return [describe(e, parties=parties, details=may_see(e), name_of=name_of) for e in events]
+    case_ids, group_ids = set(), set()
+    for event in events:
+        data = event.data or {}
+        if data.get("to_case_id"):
+            case_ids.add(data["to_case_id"])
+        for name, pair in (data.get("changes") or {}).items():
+            if name == "main_case" and isinstance(pair, (list, tuple)):
+                case_ids.update(v["id"] for v in pair if isinstance(v, dict) and v.get("id"))
+            if name == "access_groups" and isinstance(pair, (list, tuple)):
+                group_ids.update(g for v in pair for g in (v or []))
+    cases = dict(queries.cases_for(user).filter(pk__in=case_ids).values_list("pk", "reference")) if case_ids else {}
+    cases = {str(pk): reference for pk, reference in cases.items()}
+    groups = dict(AccessGroup.objects.filter(pk__in=group_ids).values_list("pk", "name")) if group_ids else {}
+    return [describe(e, parties=parties, details=may_see(e), cases=cases, groups=groups) for e in events]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import urls_signin
-from .views import cases, documents, home, register, search
+from .views import cases, documents, home, register, search, secrecy
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("registrera/", register.register, name="register"),
     path("registrera/arende/", register.case_lookup, name="case_lookup"),
     path("registrera/typer/", register.register_types, name="register_types"),
+    path("registrera/sekretess/", register.register_secrecy, name="register_secrecy"),
     # Finding
     path("arenden/", search.search, name="search"),
     path("diarieutdrag/", search.journal, name="journal"),
@@ -28,6 +29,11 @@ urlpatterns = [
     path("arende/<uuid:case_id>/bevakningar/<int:deadline_id>/klar/", cases.deadline_complete, name="deadline_complete"),
     path("arende/<uuid:case_id>/parter/", cases.case_add_party, name="case_add_party"),
     path("arende/<uuid:case_id>/lankar/", cases.case_link, name="case_link"),
+    # Sekretess och åtkomst
+    path("arende/<uuid:pk>/sekretess/", secrecy.case_marking, name="case_marking"),
+    path("arende/<uuid:pk>/sekretess/hav/", secrecy.case_revoke, name="case_revoke"),
+    path("arende/<uuid:pk>/personuppgifter/", secrecy.case_personal_data, name="case_personal_data"),
+    path("arende/<uuid:pk>/atkomst/", secrecy.case_restriction, name="case_restriction"),
     # /arende/KS 2026/12/ → the case page (after the UUID paths, which it would swallow)
     path("arende/<path:reference>/", cases.case_by_reference, name="case_by_reference"),
     # A document, its files
@@ -35,7 +41,12 @@ urlpatterns = [
     path("handling/<uuid:document_id>/andra/", documents.document_edit, name="document_edit"),
     path("handling/<uuid:document_id>/makulera/", documents.document_void, name="document_void"),
     path("handling/<uuid:document_id>/filer/", documents.document_add_file, name="document_add_file"),
+    path("handling/<uuid:pk>/sekretess/", secrecy.document_marking, name="document_marking"),
+    path("handling/<uuid:pk>/sekretess/hav/", secrecy.document_revoke, name="document_revoke"),
+    path("handling/<uuid:pk>/personuppgifter/", secrecy.document_personal_data, name="document_personal_data"),
+    path("handling/<uuid:pk>/atkomst/", secrecy.document_restriction, name="document_restriction"),
     path("handling/<path:reference>/", documents.document_by_reference, name="document_by_reference"),
     path("fil/<uuid:file_id>/", documents.file_download, name="file_download"),
     path("fil/<uuid:file_id>/versioner/", documents.file_add_version, name="file_add_version"),
+    path("fil/<uuid:file_id>/sekretess/", secrecy.file_secrecy, name="file_secrecy"),
 ]

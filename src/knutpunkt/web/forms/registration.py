@@ -6,7 +6,6 @@ import copy
 from django import forms
 
 from knutpunkt.core import clock
-from knutpunkt.core.errors import NotFound
 from knutpunkt.intake.services import Registration, UploadedContent
 from knutpunkt.registry import queries
 from knutpunkt.registry.models import CaseParty, Correspondent, Document, Party
@@ -188,15 +187,17 @@ class RegistrationForm(SwedishForm):
             if not reference:
                 self.add_error("case_reference", "Ange diarienumret för det befintliga ärendet.")
             else:
-                try:
-                    self.case, _visibility = queries.get_case(self.user, reference)
-                except NotFound:
+                # Policy-filtered but not an audited opening: nothing of the case is shown
+                # here beyond its reference and the title the reader may see.
+                self.case = queries.cases_for(self.user).filter(reference__iexact=reference).first()
+                if self.case is None:
                     self.add_error("case_reference", f"Hittade inget ärende med diarienumret ”{reference}” som du har behörighet till.")
         elif mode in (MODE_NEW, MODE_NONE) and not data.get("diary") and "diary" not in self.errors:
             self.add_error("diary", "Välj diarium.")
-        if mode in (MODE_NEW, MODE_NONE) and "document_title" not in self.errors:
-            # intake uses either title for the other, so one of them is enough
-            self.precheck(rules.check_title_present, data.get("document_title") or data.get("case_title") or "")
+        if "document_title" not in self.errors:
+            # Required in every mode: a document never borrows the case's title, which
+            # may be secret on the case while the document is not marked.
+            self.precheck(rules.check_title_present, data.get("document_title") or "", field="document_title")
         if data.get("document_date"):
             self.precheck(rules.check_date_not_in_future, data["document_date"], field="document_date")
         if not any(name.startswith("sender_") for name in self.errors):

@@ -19,8 +19,10 @@ def _first_input_id(bound_field) -> str:
 def field(bound_field, css_class: str = "", hint: str = ""):
     widget = bound_field.field.widget
     is_choice_group = isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+    hints = getattr(bound_field.field, "choice_hints", {})
     return {
         "f": bound_field,
+        "choices": [(choice, hints.get(str(choice.data["value"]), "")) for choice in bound_field] if is_choice_group else [],
         "css_class": css_class,
         "extra_hint": hint,
         "is_group": is_choice_group,
@@ -35,10 +37,19 @@ def field(bound_field, css_class: str = "", hint: str = ""):
     }
 
 
+def _flatten(items):
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
 @register.inclusion_tag("web/includes/error_summary.html")
 def error_summary(*forms_to_show):
+    """All problems of the given forms (or lists of forms), each linking to its field."""
     items = []
-    for form in forms_to_show:
+    for form in _flatten(forms_to_show):
         if not form or not form.is_bound or not form.errors:
             continue
         for name, errors in form.errors.items():
@@ -155,3 +166,11 @@ def party_identity(context, party, diary_id) -> str:
 @register.simple_tag(takes_context=True)
 def may_see_party_details(context, party, diary_id) -> bool:
     return _may_see_party_details(_user(context), party, diary_id)
+
+
+@register.filter
+def describe_protection(protection) -> list[str]:
+    """A proposed marking in short Swedish lines."""
+    from knutpunkt.web import secrecy as web_secrecy
+
+    return web_secrecy.describe(protection) if protection is not None else []

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -16,18 +17,21 @@ from knutpunkt.access import policy
 from knutpunkt.access.policy import Visibility
 from knutpunkt.core import clock
 from knutpunkt.core.errors import DomainError
-from knutpunkt.intake import services as intake
 from knutpunkt.registry import queries
 from knutpunkt.registry import services as registry
 from knutpunkt.registry.models import Case
 from knutpunkt.registry.parties import find_or_create_party
 from knutpunkt.web import queries as web_queries
+from knutpunkt.web import secrecy as web_secrecy
+from knutpunkt.web.forms import secrecy as secrecy_forms
 from knutpunkt.web.forms.base import ReasonForm
 from knutpunkt.web.forms.cases import AddDocumentForm, AddPartyForm, CaseEditForm, DeadlineForm, FileForm, LinkForm, StatusForm
 from knutpunkt.web.timeline import timeline
 
 from .common import registry_errors_as_http, render_page
-from .register import success_message
+from .register import add_error, pending_type_proposal, register_with_secrecy, secrecy_form, success_message, with_proposal
+
+DOCUMENT_SECRECY_PREFIX = "doc-sek"
 
 # The case page's action forms: name → (form prefix, factory).
 ACTION_FORMS = {
@@ -51,7 +55,27 @@ def version_form(file, data=None, files=None) -> FileForm:
     return FileForm(data, files, prefix=f"v-{file.pk.hex[:12]}")
 
 
-def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict | None = None, open_version: str = ""):
+def document_secrecy_form(request, case, data=None, initial=None):
+    return secrecy_form(data, user=request.user, prefix=DOCUMENT_SECRECY_PREFIX, new_case=False, case=case, initial=initial)
+
+
+def attach_file_forms(user, document, file_list, bound: dict, *, may_edit: bool) -> None:
+    """Version upload and per-file secrecy forms, for those who may use them."""
+    may_mark = policy.may_mark(user, document)
+    full_view = policy.document_view(user, document).full
+    for file in file_list:
+        file.full_view = full_view  # names of staff and version comments only then, as in the API
+        file.version_form = (bound.get(f"version:{file.pk}") or version_form(file)) if may_edit else None
+        file.version_list = sorted(file.versions.all(), key=lambda v: v.version, reverse=True)
+        # One file can only be marked within the document's marking (files.services).
+        offer = may_mark and (document.is_secret or file.is_secret)
+        key = secrecy_forms.file_form_key(file)
+        file.secrecy_form = (bound.get(key) or secrecy_forms.FileSecrecyForm(file=file)) if offer else None
+        file.secrecy_key = key
+
+
+def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict | None = None, open_version: str = "",
+                     proposal=None):
     """The case page. `bound` holds a form that failed, by action name; it replaces the
     empty one and its <details> opens."""
     user = request.user
@@ -60,24 +84,23 @@ def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict
     documents = list(queries.case_documents(user, case))
     for document in documents:
         document.view = policy.document_view(user, document)
+        document.correspondent_rows = queries.document_correspondents(user, document) if document.view.parties else []
     files = web_queries.files_by_document(user, documents)
     parties = queries.case_parties(user, case) if view.parties else []
     may_edit = view.full and not case.is_voided and policy.may_edit_case(user, case)
     may_void = may_edit and policy.may_void(user, case.diary_id)
+    may_mark = view.full and policy.may_mark(user, case)
     forms = {}
     if may_edit:
         for name in ACTION_FORMS:
             if name == "void" and not may_void:
                 continue
             forms[name] = bound.get(name) or _action_form(name, request, case, bound=False)
+        forms["document_secrecy"] = bound.get("document_secrecy") or document_secrecy_form(request, case)
     for document in documents:
         document.file_list = files.get(document.pk, [])
         document.may_edit = may_edit and not document.is_voided and policy.may_edit_document(user, document)
-        for file in document.file_list:
-            file.version_form = None
-            if document.may_edit:
-                file.version_form = bound.get(f"version:{file.pk}") or version_form(file)
-            file.version_list = sorted(file.versions.all(), key=lambda v: v.version, reverse=True)
+        attach_file_forms(user, document, document.file_list, bound, may_edit=document.may_edit)
     today = clock.today()
     deadlines = list(web_queries.case_deadlines(user, case)) if view.full else []
     for deadline in deadlines:
@@ -92,10 +115,16 @@ def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict
         "parties": parties,
         "deadlines": deadlines,
         "links": web_queries.case_links(user, case),
-        "timeline": timeline(events, user=user, case=case, parties={str(cp.party_id): cp.party for cp in parties}),
+        "timeline": timeline(events, user=user, case=case, parties={str(row.party_id): row for row in parties}),
         "may_edit": may_edit,
         "may_void": may_void,
+        "may_mark": may_mark,
         "forms": forms,
+        "protection": web_secrecy.panel(user, case, view),
+        "secrecy_forms": secrecy_forms.panel_forms(user, case, bound=bound) if may_mark else {},
+        "protected_identity": web_secrecy.holds_protected_identity(case=case),
+        "proposal": proposal,
+        "proposal_lines": web_secrecy.describe(proposal.protection) if proposal else [],
         "open_action": next(iter(bound), ""),
         "open_version": open_version,
         "has_errors": any(f.errors for f in bound.values()),
@@ -112,10 +141,12 @@ def case_detail(request, case_id):
 
 
 @login_required
-@registry_errors_as_http
 def case_by_reference(request, reference):
-    case, _ = queries.get_case(request.user, reference)
-    return redirect("web:case_detail", case_id=case.pk)
+    # Resolved without opening the case: the page redirected to audits the read, once.
+    case_id = queries.case_id_for_reference(request.user, reference)
+    if case_id is None:
+        raise Http404("Sidan finns inte.")
+    return redirect("web:case_detail", case_id=case_id)
 
 
 def _editable_case(request, case_id):
@@ -232,13 +263,24 @@ def case_void(request, case_id):
 @require_POST
 @registry_errors_as_http
 def case_add_document(request, case_id):
+    """A new document in this case, with the answer to the case's marking (required
+    when it has one) or a marking of its own; all in one transaction."""
     case, visibility = _editable_case(request, case_id)
     form = _action_form("document", request, case, bound=True)
-    return _run(
-        request, case, visibility, "document", form,
-        lambda f: success_message(intake.register(f.registration(case), actor=request.user)),
-        success="Handlingen är registrerad.",
-    )
+    valid = form.is_valid()
+    secrecy = document_secrecy_form(request, case, request.POST)
+    proposal = pending_type_proposal(secrecy, case_type=None, document_type=form.cleaned_data.get("document_type"))
+    if proposal is not None:
+        secrecy = with_proposal(secrecy, proposal, user=request.user)
+    elif secrecy.is_valid() and valid:
+        try:
+            result, protected = register_with_secrecy(form, secrecy, lambda: form.registration(case), actor=request.user)
+        except DomainError as err:
+            add_error(err, form, secrecy, default_field="title")
+        else:
+            messages.success(request, success_message(result, protected))
+            return redirect("web:case_detail", case_id=case.pk)
+    return render_case_page(request, case, visibility, bound={"document": form, "document_secrecy": secrecy}, proposal=proposal)
 
 
 @login_required
@@ -264,8 +306,6 @@ def deadline_complete(request, case_id, deadline_id):
     case, _visibility = _editable_case(request, case_id)
     deadline = web_queries.get_deadline(request.user, case, deadline_id)
     if deadline is None:
-        from django.http import Http404
-
         raise Http404("Bevakningen finns inte.")
     try:
         registry.complete_deadline(deadline, actor=request.user)

@@ -15,11 +15,13 @@ from knutpunkt.files import services as file_services
 from knutpunkt.registry import queries
 from knutpunkt.registry import services as registry
 from knutpunkt.web import queries as web_queries
+from knutpunkt.web import secrecy as web_secrecy
+from knutpunkt.web.forms import secrecy as secrecy_forms
 from knutpunkt.web.forms.base import ReasonForm
 from knutpunkt.web.forms.cases import DocumentEditForm, FileForm
 from knutpunkt.web.timeline import timeline
 
-from .cases import render_case_page, version_form
+from .cases import attach_file_forms, render_case_page, version_form
 from .common import registry_errors_as_http, render_page
 
 
@@ -29,16 +31,15 @@ def render_document_page(request, document, visibility, *, bound: dict | None = 
     view = policy.document_view(user, document)
     may_edit = view.full and not document.is_voided and policy.may_edit_document(user, document)
     may_void = may_edit and policy.may_void(user, document.diary_id)
+    may_mark = view.full and policy.may_mark(user, document)
     files = web_queries.files_by_document(user, [document]).get(document.pk, [])
-    for file in files:
-        file.version_list = sorted(file.versions.all(), key=lambda v: v.version, reverse=True)
-        file.version_form = (bound.get(f"version:{file.pk}") or version_form(file)) if may_edit else None
+    attach_file_forms(user, document, files, bound, may_edit=may_edit)
     forms = {}
     if may_edit:
         forms["file"] = bound.get("file") or FileForm(prefix="file")
     if may_void:
         forms["void"] = bound.get("void") or ReasonForm(prefix="void", reason_required=True, reason_label="Skäl för makulering")
-    correspondents = list(document.correspondents.select_related("party").order_by("role")) if view.parties else []
+    correspondents = sorted(queries.document_correspondents(user, document), key=lambda row: row.role) if view.parties else []
     context = {
         "nav": "search",
         "document": document,
@@ -50,7 +51,11 @@ def render_document_page(request, document, visibility, *, bound: dict | None = 
         "timeline": timeline(web_queries.document_events(user, document), user=user),
         "may_edit": may_edit,
         "may_void": may_void,
+        "may_mark": may_mark,
         "forms": forms,
+        "protection": web_secrecy.panel(user, document, view),
+        "secrecy_forms": secrecy_forms.panel_forms(user, document, bound=bound) if may_mark else {},
+        "protected_identity": web_secrecy.holds_protected_identity(case=document.case, document=document),
         "open_action": next(iter(bound), ""),
         "open_version": open_version,
         "has_errors": any(f.errors for f in bound.values()),
@@ -67,10 +72,12 @@ def document_detail(request, document_id):
 
 
 @login_required
-@registry_errors_as_http
 def document_by_reference(request, reference):
-    document, _ = queries.get_document(request.user, reference)
-    return redirect("web:document_detail", document_id=document.pk)
+    # Resolved without opening the document: the page redirected to audits the read.
+    document_id = web_queries.document_id_for_reference(request.user, reference)
+    if document_id is None:
+        raise Http404("Sidan finns inte.")
+    return redirect("web:document_detail", document_id=document_id)
 
 
 def _editable_document(request, document_id):

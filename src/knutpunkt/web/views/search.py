@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from knutpunkt.access import policy
 from knutpunkt.core.errors import DomainError
 from knutpunkt.registry import queries
 from knutpunkt.web.forms.search import JournalForm, SearchForm
@@ -26,6 +27,8 @@ def search(request):
         paginator = Paginator(results, PAGE_SIZE, allow_empty_first_page=True)
         # get_page turns a missing, non-numeric or too large number into a real page.
         page = paginator.get_page(request.GET.get("page"))
+        for case in page.object_list:
+            case.full_view = policy.case_view(request.user, case).full  # the officer's name only then, as in the API
         page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return render_page(request, "web/search.html", {"nav": "search", "form": form, "page": page, "page_range": page_range})
 
