@@ -145,6 +145,9 @@ class CaseSearch:
     diary_id: int | None = None
     officer_id: int | None = None
     include_voided: bool = False
+    year: int | None = None
+    direction: str = ""  # cases with a visible document of this direction
+    sort: str = "date"  # or "relevance" (needs text)
 
 
 def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
@@ -153,9 +156,9 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
         qs = qs.filter(voided_at__isnull=True)
     if criteria.reference:
         qs = qs.filter(_reference_q(criteria.reference))
-    if criteria.text:
-        for word in criteria.text.split()[:10]:
-            qs = qs.filter(_text_q(user, word))
+    match = _full_text_q(user, criteria.text) if criteria.text else None
+    if match is not None:
+        qs = qs.filter(match)
     if criteria.party:
         qs = qs.filter(pk__in=_party_case_ids(user, criteria.party))
     if criteria.date_from:
@@ -172,7 +175,24 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
         qs = qs.filter(diary_id=criteria.diary_id)
     if criteria.officer_id:
         qs = qs.filter(officer_id=criteria.officer_id)
+    if criteria.year:
+        qs = qs.filter(year=criteria.year)
+    if criteria.direction:
+        documents = Document.objects.filter(policy.document_filter(user), direction=criteria.direction, case__isnull=False)
+        qs = qs.filter(pk__in=documents.values("case_id"))
+    if criteria.sort == "relevance" and match is not None:
+        from knutpunkt.search.queries import rank_annotation
+
+        return qs.annotate(rank=rank_annotation(user, criteria.text)).order_by("-rank", "-registered_at")
     return qs.order_by("-registered_at")
+
+
+def _full_text_q(user, text: str) -> Q | None:
+    """The search engine's policy-aware match (knutpunkt.search.queries); None when the
+    text has no searchable words."""
+    from knutpunkt.search.queries import text_match_q
+
+    return text_match_q(user, text)
 
 
 def _reference_q(text: str) -> Q:

@@ -33,7 +33,9 @@ class Engine:
         """Replace the document `key` in `collection` (missing fields are empty)."""
         self.index_many(collection, [(key, fields)])
 
-    def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]]) -> int:
+    def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]], replace: bool = True) -> int:
+        """Index many documents at once (executemany). replace=False promises that
+        none of the keys is in the collection yet (a rebuild after clear)."""
         raise NotImplementedError
 
     def delete(self, collection: str, key) -> None:

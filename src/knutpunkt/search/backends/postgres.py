@@ -52,8 +52,11 @@ def tsquery(parsed: ParsedQuery) -> tuple[str, list]:
     parts, params = [], []
     for term in parsed.terms:
         if term.is_phrase:
-            parts.append("(phraseto_tsquery('swedish', %s) || phraseto_tsquery('simple', %s))")
-            text = " ".join(term.words)
+            # Exact words in order: the swedish configuration would drop stop words
+            # ("för") from the phrase and match more than was asked for.
+            parts.append("phraseto_tsquery('simple', %s)")
+            params.append(" ".join(term.words))
+            continue
         else:
             parts.append("(to_tsquery('swedish', %s) || to_tsquery('simple', %s))")
             word = term.words[0].replace("\\", "").replace("'", "''")
@@ -72,7 +75,7 @@ def _vector_sql(fields: list[str], spec: schema.Collection, alias: str = "") -> 
 class PostgresEngine(Engine):
     vendor = "postgresql"
 
-    def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]]) -> int:
+    def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]], replace: bool = True) -> int:
         spec = schema.get(collection)
         rows = list(rows)
         if not rows:

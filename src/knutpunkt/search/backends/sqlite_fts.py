@@ -54,7 +54,7 @@ def fts_query(parsed: ParsedQuery, fields: list[str], all_fields: tuple[str, ...
 class SqliteFtsEngine(Engine):
     vendor = "sqlite"
 
-    def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]]) -> int:
+    def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]], replace: bool = True) -> int:
         spec = schema.get(collection)
         rows = [(self.db_key(spec, key), fields) for key, fields in rows]
         if not rows:
@@ -67,7 +67,8 @@ class SqliteFtsEngine(Engine):
                 "INSERT OR IGNORE INTO search_key (collection, key) VALUES (%s, %s)", [(spec.name, k) for k, _ in rows]
             )
             ids = self._ids(cur, spec.name, [k for k, _ in rows])
-            cur.executemany(f"DELETE FROM {tbl} WHERE rowid = %s", [(ids[k],) for k, _ in rows])
+            if replace:
+                cur.executemany(f"DELETE FROM {tbl} WHERE rowid = %s", [(ids[k],) for k, _ in rows])
             cur.executemany(
                 f"INSERT INTO {tbl} (rowid, {cols}) VALUES ({marks})",
                 [(ids[k], *[(fields.get(f) or "") for f in spec.fields]) for k, fields in rows],

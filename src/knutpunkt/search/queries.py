@@ -1,0 +1,355 @@
+"""Staff case search: full-text matching through the engine, the access policy in the
+same database query, facets, relevance or date order and highlighted snippets.
+
+How a case matches a query (parsing.py turns any input into terms): EVERY term must
+match somewhere the reader may see in the case —
+
+- always: reference and offentlig rubrik;
+- the title, the description, the parties: where `policy.field_filter` lets the reader
+  see that part of the case (a secret title is matched only through its offentlig
+  rubrik by someone without full view);
+- names of parties with skyddad identitet: also only in diaries where the reader has
+  the explicit right (policy rule 5);
+- its documents the reader may see: their reference and offentlig rubrik, their title,
+  senders/recipients and file text where the document's own policy answer allows
+  (a file marked secret on its own needs a full view of the document).
+
+Hidden cases never appear (policy.case_filter), not even in counts or facets.
+
+Until the background worker has indexed a change (a case with undispatched outbox
+events), that case is matched the old way, with LIKE on the same visible fields, so a
+registration is findable at once.
+
+Callers: `search_cases(user, text, …)` returns a SearchResult for a page;
+`text_match_q(user, text)` is the bare filter (registry.queries.search_cases uses it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, FloatField, Q, QuerySet, Value, When
+
+from knutpunkt.access import policy
+
+from .engine import get_engine
+from .parsing import ParsedQuery, parse
+from .snippets import Snippet, highlight
+
+MAX_PAGE_SIZE = 100
+SORTS = ("relevance", "date")
+
+
+def _protected_ok(reader: policy.Reader, parties: Q) -> Q | None:
+    # Explicit right only, also for global administrators (policy rule 5).
+    if not reader.protected_identity_diaries:
+        return None
+    return parties & Q(diary_id__in=sorted(reader.protected_identity_diaries))
+
+
+def _merge(groups: list[tuple[Q, list[str]]]) -> list[tuple[Q, list[str]]]:
+    """Fields whose visibility condition is the same are matched together (one
+    subquery instead of several); for a global administrator most conditions are Q()."""
+    merged: list[tuple[Q, list[str]]] = []
+    for cond, fields in groups:
+        if cond is None:  # the reader may never see these fields
+            continue
+        for i, (other, other_fields) in enumerate(merged):
+            if other == cond:
+                merged[i] = (other, other_fields + fields)
+                break
+        else:
+            merged.append((cond, list(fields)))
+    return merged
+
+
+def _case_groups(user, reader) -> list[tuple[Q, list[str]]]:
+    parties = policy.field_filter(user, "case", "parties")
+    return _merge([
+        (Q(), ["reference", "public_title"]),
+        (policy.field_filter(user, "case", "title"), ["title"]),
+        (policy.field_filter(user, "case", "description"), ["description"]),
+        (parties, ["parties"]),
+        (_protected_ok(reader, parties), ["protected_parties"]),
+    ])
+
+
+def _document_groups(user, reader) -> list[tuple[Q, list[str]]]:
+    parties = policy.field_filter(user, "document", "parties")
+    return _merge([
+        (Q(), ["reference", "public_title"]),
+        (policy.field_filter(user, "document", "title"), ["title"]),
+        (parties, ["parties"]),
+        (_protected_ok(reader, parties), ["protected_parties"]),
+        (policy.field_filter(user, "document", "files"), ["files"]),
+        (policy.field_filter(user, "document", "full"), ["secret_files"]),
+    ])
+
+
+def _groups_q(engine, collection: str, term: ParsedQuery, groups) -> Q:
+    q = None
+    for cond, fields in groups:
+        part = cond & Q(pk__in=engine.match(collection, term, fields))
+        q = part if q is None else q | part
+    return q
+
+
+def indexed_match_q(user, parsed: ParsedQuery) -> Q:
+    """The index half of the match (see the module docstring)."""
+    from knutpunkt.registry.models import Document
+
+    engine = get_engine()
+    reader = policy.reader_for(user)
+    case_groups, document_groups = _case_groups(user, reader), _document_groups(user, reader)
+    visible_documents = policy.document_filter(user)
+    result = Q()
+    for term in parsed.terms:
+        one = ParsedQuery((term,))
+        documents = Document.objects.filter(visible_documents, case__isnull=False).filter(
+            _groups_q(engine, "documents", one, document_groups)
+        )
+        result &= _groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id"))
+    return result
+
+
+def _pending_case_ids():
+    from knutpunkt.registry.models import CaseEvent
+
+    return CaseEvent.objects.filter(dispatched_at__isnull=True, case__isnull=False).values("case_id")
+
+
+def _unindexed_match_q(user, parsed: ParsedQuery) -> Q:
+    """LIKE on visible fields, for cases whose changes the worker has not indexed yet."""
+    from knutpunkt.registry.queries import _text_q
+
+    result = Q()
+    for term in parsed.terms:
+        result &= _text_q(user, " ".join(term.words))
+    return result
+
+
+def text_match_q(user, text: str | ParsedQuery) -> Q | None:
+    """A Q on registry.Case: the cases whose visible text matches `text`. None when
+    the text has no searchable words (then there is nothing to filter on). Combine it
+    with policy.case_filter — it does not hide cases by itself."""
+    parsed = text if isinstance(text, ParsedQuery) else parse(text)
+    if not parsed:
+        return None
+    pending = _pending_case_ids()
+    return (indexed_match_q(user, parsed) & ~Q(pk__in=pending)) | (Q(pk__in=pending) & _unindexed_match_q(user, parsed))
+
+
+def rank_annotation(user, text: str | ParsedQuery):
+    """Relevance for ordering, from text the reader may see: all fields of cases they
+    see in full, only reference and offentlig rubrik of the others (otherwise the order
+    itself would hint at what a secret title says)."""
+    parsed = text if isinstance(text, ParsedQuery) else parse(text)
+    engine = get_engine()
+    outer = f"{connection.ops.quote_name('registry_case')}.{connection.ops.quote_name('id')}"
+    visible = ["reference", "title", "public_title", "description", "parties"]
+    full = engine.rank_expression("cases", parsed, outer, visible)
+    public = engine.rank_expression("cases", parsed, outer, ["reference", "public_title"])
+    return CaseWhen(When(policy.field_filter(user, "case", "full"), then=full), default=public, output_field=FloatField())
+
+
+# --- the staff search ----------------------------------------------------------------
+
+@dataclass
+class FacetValue:
+    value: object
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    items: list  # registry.Case rows, each with .view (ObjectView) and .shown_title
+    total: int
+    page: int
+    page_size: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    snippets: dict[str, list[Snippet]] = field(default_factory=dict)  # str(case.pk) → snippets
+    query: ParsedQuery | None = None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def filtered_cases(
+    user,
+    text: str | ParsedQuery = "",
+    *,
+    diary_id: int | None = None,
+    process_id: int | None = None,
+    status: str = "",
+    year: int | None = None,
+    direction: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    include_voided: bool = False,
+) -> QuerySet:
+    """The policy-filtered cases matching text and filters (unordered)."""
+    from knutpunkt.registry.models import Case, Document
+
+    qs = Case.objects.filter(policy.case_filter(user))
+    if not include_voided:
+        qs = qs.filter(voided_at__isnull=True)
+    match = text_match_q(user, text)
+    if match is not None:
+        qs = qs.filter(match)
+    if diary_id:
+        qs = qs.filter(diary_id=diary_id)
+    if process_id:
+        qs = qs.filter(process_id=process_id)
+    if status == "open":
+        qs = qs.filter(status__in=Case.OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    if date_from:
+        qs = qs.filter(opened_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(opened_date__lte=date_to)
+    if direction:
+        documents = Document.objects.filter(policy.document_filter(user), direction=direction, case__isnull=False)
+        qs = qs.filter(pk__in=documents.values("case_id"))
+    return qs
+
+
+def search_cases(
+    user,
+    text: str = "",
+    *,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 25,
+    with_facets: bool = True,
+    **filters,
+) -> SearchResult:
+    """One page of matching cases, with facets and snippets. Filters: diary_id,
+    process_id, status ("open" or a Case.Status), year, direction (a document
+    direction: cases with a visible document of it), date_from, date_to,
+    include_voided. Sort "relevance" (then newest) or "date" (newest first); without
+    searchable words relevance is date. Never raises on odd input: page and page size
+    are clamped."""
+    from knutpunkt.registry.models import Case
+
+    parsed = parse(text)
+    qs = filtered_cases(user, parsed, **filters)
+    total = qs.count()
+    page_size = max(1, min(int(page_size or 25), MAX_PAGE_SIZE))
+    pages = max(1, math.ceil(total / page_size))
+    page = max(1, min(_int(page), pages))
+    if sort == "relevance" and parsed:
+        ordered = qs.annotate(rank=rank_annotation(user, parsed)).order_by("-rank", "-registered_at", "-pk")
+    else:
+        ordered = qs.annotate(rank=Value(0.0, output_field=FloatField())).order_by("-registered_at", "-pk")
+    start = (page - 1) * page_size
+    items = list(
+        ordered.select_related("diary__authority", "process", "officer").prefetch_related("access_groups")[start : start + page_size]
+    )
+    for case in items:
+        case.view = policy.case_view(user, case)
+        case.shown_title = policy.shown_title(case, case.view)
+    return SearchResult(
+        items=items, total=total, page=page, page_size=page_size,
+        facets=facets_for(user, qs, include_voided=filters.get("include_voided", False)) if with_facets else {},
+        snippets=snippets_for(user, items, parsed), query=parsed,
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 1
+
+
+def facets_for(user, qs: QuerySet, *, include_voided: bool = False) -> dict[str, list[FacetValue]]:
+    """Counts over the matched (already policy-filtered) cases, computed in the database."""
+    from knutpunkt.classification.models import Class
+    from knutpunkt.organisations.models import Diary
+    from knutpunkt.registry.models import Case, Document
+
+    def grouped(column):
+        return list(qs.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n"))
+
+    diaries = grouped("diary_id")
+    names = {d.pk: f"{d.prefix} – {d.name}" for d in Diary.objects.filter(pk__in=[d for d, _ in diaries])}
+    processes = grouped("process_id")
+    titles = {c.pk: f"{c.code} {c.title}" for c in Class.objects.filter(pk__in=[p for p, _ in processes if p])}
+    statuses = dict(Case.Status.choices)
+    documents = Document.objects.filter(policy.document_filter(user), case_id__in=qs.order_by().values("pk"))
+    if not include_voided:
+        documents = documents.filter(voided_at__isnull=True)
+    directions = documents.order_by().values("direction").annotate(n=Count("case_id", distinct=True)).values_list("direction", "n")
+    labels = dict(Document.Direction.choices)
+
+    def by_count(values):
+        return sorted(values, key=lambda v: (-v.count, str(v.label)))
+
+    return {
+        "diary": by_count([FacetValue(d, names.get(d, str(d)), n) for d, n in diaries]),
+        "process": by_count([FacetValue(p, titles.get(p, "Utan process") if p else "Utan process", n) for p, n in processes]),
+        "status": by_count([FacetValue(s, statuses.get(s, s), n) for s, n in grouped("status")]),
+        "year": sorted((FacetValue(y, str(y), n) for y, n in grouped("year")), key=lambda v: -v.value),
+        "direction": by_count([FacetValue(d, labels.get(d, d), n) for d, n in directions]),
+    }
+
+
+def snippets_for(user, cases: list, parsed: ParsedQuery, *, per_case: int = 3) -> dict[str, list[Snippet]]:
+    """Snippets for a page of cases, ONLY from text the reader may see: the shown
+    title, the description and party names when visible (never a skyddad identitet),
+    the shown titles of visible documents and the text of files they may open."""
+    from knutpunkt.registry.models import CaseParty, Document
+
+    if not parsed or not cases:
+        return {}
+    out: dict[str, list[Snippet]] = {}
+    ids = [c.pk for c in cases]
+    party_names: dict = {}
+    for row in CaseParty.objects.filter(case_id__in=ids, party__is_protected_identity=False).select_related("party"):
+        party_names.setdefault(row.case_id, []).append(row.party.display_name)
+    documents: dict = {}
+    for doc in Document.objects.filter(policy.document_filter(user), case_id__in=ids).prefetch_related("access_groups").select_related("case"):
+        documents.setdefault(doc.case_id, []).append(doc)
+    doc_views = {d.pk: policy.document_view(user, d) for docs in documents.values() for d in docs}
+    file_fields = {}
+    for doc_id, view in doc_views.items():
+        wanted = (["files"] if view.files else []) + (["secret_files"] if view.full else [])
+        if wanted:
+            file_fields[doc_id] = wanted
+    stored = get_engine().stored("documents", list(file_fields), ["files", "secret_files"]) if file_fields else {}
+    for case in cases:
+        view = getattr(case, "view", None) or policy.case_view(user, case)
+        if view.hidden:
+            continue
+        candidates = [("Rubrik", policy.shown_title(case, view))]
+        if view.description:
+            candidates.append(("Beskrivning", case.description))
+        if view.parties:
+            candidates.append(("Parter", ", ".join(party_names.get(case.pk, []))))
+        for doc in documents.get(case.pk, []):
+            dview = doc_views[doc.pk]
+            candidates.append((f"Handling {doc.reference}", policy.shown_title(doc, dview)))
+            texts = stored.get(str(doc.pk), {})
+            for name in file_fields.get(doc.pk, []):
+                candidates.append((f"Fil i {doc.reference}", texts.get(name) or ""))
+        found = []
+        for label, text in candidates:
+            html = highlight(text, parsed)
+            if html is not None:
+                found.append(Snippet(label, html))
+            if len(found) >= per_case:
+                break
+        out[str(case.pk)] = found
+    return out
+
+
+__all__ = ["FacetValue", "SearchResult", "Snippet", "filtered_cases", "search_cases", "text_match_q"]
