@@ -9,6 +9,12 @@ from knutpunkt.registry import outbox
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Limits off; tests/publicdiary/test_ratelimit.py sets its own."""
+    settings.KNUTPUNKT_PUBLIC_RATES = {"page": None, "api": None, "request": None}
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: every test starts with a fresh budget."""
     from django.core.cache import cache

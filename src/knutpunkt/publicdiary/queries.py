@@ -46,17 +46,23 @@ def search_entries(search: EntrySearch) -> QuerySet:
     qs = PublishedEntry.objects.all()
     words = words_of(search.text)
     if words:
-        engine = search_index.engine()
-        if engine is not None:
-            qs = qs.filter(pk__in=engine.match(search_index.COLLECTION, " ".join(words)))
-        else:
+        keys = search_index.match(" ".join(words))
+        if keys is not None:
+            qs = qs.filter(object_id__in=keys)
+        elif search_index.engine() is None:
             for word in words:
                 qs = qs.filter(
                     Q(public_title__icontains=word) | Q(reference__icontains=word) | Q(correspondent__icontains=word)
                 )
     reference = (search.reference or "").strip()[:60]
     if reference:
-        qs = qs.filter(Q(reference__icontains=reference) | Q(case_reference__icontains=reference))
+        # A whole diarienummer finds that case and its documents (not KS 2026/10–19
+        # for KS 2026/1); a part of one finds every reference containing it.
+        exact = Q(reference__iexact=reference) | Q(case_reference__iexact=reference)
+        if PublishedEntry.objects.filter(exact).exists():
+            qs = qs.filter(exact)
+        else:
+            qs = qs.filter(Q(reference__icontains=reference) | Q(case_reference__icontains=reference))
     if search.authority_id:
         qs = qs.filter(authority_id=search.authority_id)
     if search.date_from:

@@ -33,8 +33,9 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 def rate_for(bucket: str) -> tuple[int, int] | None:
     configured = getattr(settings, "KNUTPUNKT_PUBLIC_RATES", None) or {}
-    rate = configured.get(bucket) or os.environ.get(f"KNUTPUNKT_PUBLIC_RATE_{bucket.upper()}") or DEFAULT_RATES[bucket]
-    return parse_rate(rate)
+    if bucket in configured:  # None or "" switches the limit off
+        return parse_rate(configured[bucket])
+    return parse_rate(os.environ.get(f"KNUTPUNKT_PUBLIC_RATE_{bucket.upper()}") or DEFAULT_RATES[bucket])
 
 
 def client_address(request) -> str:

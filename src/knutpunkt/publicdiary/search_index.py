@@ -1,8 +1,10 @@
 """Keeping the search engine's "public" collection in step with PublishedEntry.
 
-The engine (knutpunkt.search.engine) is optional here: until it is installed, public
-search is a plain ORM query (publicdiary.queries) and these calls do nothing. Only
-public fields are ever handed to it — it indexes the projection, never the registry.
+The engine (knutpunkt.search.engine.get_engine) is used once the search app defines a
+"public" collection (fields reference, title, correspondent; key = the entry's
+object_id, a UUID). Until then public search is a plain ORM query (publicdiary.queries)
+and these calls do nothing. Only public fields are ever handed to the engine — it
+indexes the projection, never the registry.
 """
 
 import logging
@@ -15,10 +17,12 @@ COLLECTION = "public"
 def engine():
     try:
         from knutpunkt.search import engine as search_engine
+        from knutpunkt.search import schema
     except ImportError:
         return None
-    needed = ("index", "delete", "match")
-    return search_engine if all(hasattr(search_engine, name) for name in needed) else None
+    if COLLECTION not in getattr(schema, "COLLECTIONS", {}) or not hasattr(search_engine, "get_engine"):
+        return None
+    return search_engine.get_engine()
 
 
 def fields_of(entry) -> dict:
@@ -32,10 +36,22 @@ def fields_of(entry) -> dict:
 def add(entry) -> None:
     e = engine()
     if e is not None:
-        e.index(COLLECTION, entry.pk, fields_of(entry))
+        e.index(COLLECTION, entry.object_id, fields_of(entry))
 
 
 def remove(entry) -> None:
     e = engine()
     if e is not None:
-        e.delete(COLLECTION, entry.pk)
+        e.delete(COLLECTION, entry.object_id)
+
+
+def clear() -> None:
+    e = engine()
+    if e is not None:
+        e.clear(COLLECTION)
+
+
+def match(text: str):
+    """Keys (object_id) matching every word, or None without an engine or words."""
+    e = engine()
+    return None if e is None else e.match(COLLECTION, text)

@@ -246,8 +246,7 @@ def publish_all(*, rebuild: bool = False, batch: int = 1000, out=None) -> dict:
     aging out by `years_back`). With rebuild the table is emptied first."""
     counts = {"published": 0, "waiting": 0, "removed": 0}
     if rebuild:
-        for entry in PublishedEntry.objects.all().iterator(chunk_size=batch):
-            search_index.remove(entry)
+        search_index.clear()
         PublishedEntry.objects.all().delete()
     enabled = list(PublicationSettings.objects.filter(enabled=True).values_list("authority_id", flat=True))
     for model in (Case, Document):
