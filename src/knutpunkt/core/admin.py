@@ -228,7 +228,7 @@ def _filters(request) -> dict:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("shown_time", "actor_name", "shown_action", "object_label", "ip_address")
+    list_display = ("shown_time", "shown_actor", "shown_action", "shown_object", "shown_ip")
     list_display_links = ("shown_time",)
     list_filter = (ActionFilter, ObjectFilter, ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("object_label", "actor_name")
@@ -238,8 +238,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False  # no second COUNT(*) over a large log
     actions = ["export_selected"]
     change_list_template = "admin/core/auditentry/change_list.html"
-    fields = ("sequence", "shown_time", "actor", "actor_name", "shown_action", "action", "object_type", "object_id",
-              "object_label", "ip_address", "shown_details", "previous_hash", "hash")
+    fields = ("shown_sequence", "shown_time", "shown_actor", "shown_action", "shown_code", "shown_object_type", "shown_object_id",
+              "shown_object", "shown_ip", "shown_details", "shown_previous_hash", "shown_hash")
     readonly_fields = fields
 
     # --- permissions: read-only, for everyone ---------------------------------------------
@@ -281,6 +281,42 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="händelse", ordering="action")
     def shown_action(self, obj):
         return action_label(obj.action)
+
+    @admin.display(description="användare", ordering="actor_name")
+    def shown_actor(self, obj):
+        return obj.actor_name or "–"
+
+    @admin.display(description="objekt", ordering="object_label")
+    def shown_object(self, obj):
+        return obj.object_label or "–"
+
+    @admin.display(description="IP-adress")
+    def shown_ip(self, obj):
+        return obj.ip_address or "–"
+
+    @admin.display(description="nummer")
+    def shown_sequence(self, obj):
+        return obj.sequence
+
+    @admin.display(description="händelsekod")
+    def shown_code(self, obj):
+        return obj.action
+
+    @admin.display(description="objekttyp")
+    def shown_object_type(self, obj):
+        return obj.object_type
+
+    @admin.display(description="objekt-id")
+    def shown_object_id(self, obj):
+        return obj.object_id
+
+    @admin.display(description="föregående posts kontrollsumma")
+    def shown_previous_hash(self, obj):
+        return obj.previous_hash
+
+    @admin.display(description="kontrollsumma")
+    def shown_hash(self, obj):
+        return obj.hash
 
     @admin.display(description="detaljer")
     def shown_details(self, obj):
