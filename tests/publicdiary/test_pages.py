@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from knutpunkt.publicdiary import services
-from knutpunkt.publicdiary.models import PublicationSettings, PublishedEntry
+from knutpunkt.publicdiary.models import PublicationSettings
 from knutpunkt.registry import services as registry
 from knutpunkt.registry.models import Document
 
