@@ -52,3 +52,36 @@ def secret(other_diary):
     document = services.register_document(actor=owner, case=case, direction=Document.Direction.INCOMING, title=f"Anmälan {SECRET_MARKER}")
     file = file_services.add_file(document, upload(content=PDF + SECRET_MARKER.encode()).file, f"{SECRET_MARKER}.pdf", actor=owner)
     return {"owner": owner, "case": case, "document": document, "file": file}
+
+
+# --- secrecy ------------------------------------------------------------------------------
+
+@pytest.fixture
+def sol_provision(db):
+    from knutpunkt.access.models import LegalProvision
+
+    return LegalProvision.objects.get(organisation=None, reference="26 kap. 1 §")
+
+
+@pytest.fixture
+def health_provision(db):
+    from knutpunkt.access.models import LegalProvision
+
+    return LegalProvision.objects.get(organisation=None, reference="21 kap. 1 §")
+
+
+@pytest.fixture
+def reader(diary):
+    """A läsare in KS: sees open cases fully, marked ones masked."""
+    return user_with_role(diary, Role.LASARE)
+
+
+def mark(obj, actor, provision, parts=("title",), public_title="Ansökan om ekonomiskt bistånd", reason="Socialtjänstärende"):
+    from knutpunkt.registry import secrecy
+
+    return secrecy.set_marking(obj, actor=actor, provisions=[provision], secret_parts=set(parts), reason=reason,
+                               public_title=public_title if "title" in parts else "")
+
+
+def html_of(response) -> str:
+    return response.content.decode()

@@ -205,7 +205,7 @@ def describe(event, *, parties: dict | None = None, details: bool = True, cases:
         entry.details.append(f"{name}{data.get('document_reference', '')}")
     elif event.type in SECRECY_EVENTS:
         refs = ", ".join(data.get("provisions") or [])
-        parts = ", ".join(PART_WORDS.get(p, p) for p in data.get("parts") or [])
+        parts = ", ".join(word for part, word in PART_WORDS.items() if part in (data.get("parts") or []))
         entry.details.append(f"Lagrum: OSL {refs}. Omfattar {parts}." if refs else f"Omfattar {parts}.")
         for key, label in (("review_on", "Omprövas"), ("expires_on", "Upphör")):
             if data.get(key):

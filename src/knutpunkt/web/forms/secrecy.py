@@ -87,7 +87,7 @@ class MarkingFields(SwedishForm):
     def marking_values(self) -> dict:
         data = self.cleaned_data
         return {
-            "provisions": data.get("provisions") or [],
+            "provisions": web_secrecy.sort_provisions(data.get("provisions") or []),
             "secret_parts": [p for p in registry_secrecy.PARTS if p in (data.get("secret_parts") or [])],
             "public_title": (data.get("public_title") or "").strip(),
             "review_on": data.get("review_on"),
@@ -280,7 +280,9 @@ class RegistrationSecrecyForm(MarkingFields):
         organisation_ids = {d.authority.organisation_id for d in diaries}
         authority_ids = {d.authority_id for d in diaries}
         self.setup_provisions(organisation_ids)
-        self.fields["access_groups"].queryset = web_secrecy.access_groups_of(authority_ids)
+        # Offered: the diaries' authorities' groups; accepted: the organisation's, so that
+        # the service can refuse one of another authority by name (as on the panel).
+        self.fields["access_groups"].queryset = AccessGroup.objects.filter(authority__organisation__in=organisations_of(user))
         self.fields["access_groups"].choices = web_secrecy.group_choices(authority_ids, with_authority=len(authority_ids) > 1)
         self.case_proposal = web_secrecy.document_proposal(case) if not new_case else None
         if not new_case:
