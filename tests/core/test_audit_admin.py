@@ -174,3 +174,12 @@ def test_users_without_an_admin_role_see_nothing(client, registrator):
     client.force_login(staff)
     assert client.get(reverse(CHANGELIST)).status_code == 403
     assert client.get(reverse("admin:core_auditentry_export")).status_code == 403
+
+
+def test_the_user_filter_lists_recent_users_and_survives_bad_input(client, boss, diary):
+    reader = user_with_role(diary, Role.HANDLAGGARE, username="senast")
+    audit.log("case.read", actor=reader, object_type="case", object_id="a", object_label="KS 2026/5")
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    assert f"?actor__id__exact={reader.pk}" in html
+    assert client.get(reverse(CHANGELIST), {"actor__id__exact": "abc"}).status_code == 200
+    assert client.get(reverse("admin:core_auditentry_export"), {"actor__id__exact": "abc"}).status_code == 200
