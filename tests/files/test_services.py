@@ -200,6 +200,8 @@ def test_a_leftover_file_with_wrong_content_is_replaced_on_upload(document, regi
     file = services.add_file(document, io.BytesIO(content), "a.txt", actor=registrator)
     assert read_all(file.current_version) == content
     assert services.verify_blob(file.current_version.blob) is None
+    # The stranger is left alone (it may be another upload's file still being written).
+    assert path.read_bytes() == b"halvskri" and file.current_version.blob.storage_name != services.storage_name_for(sha)
 
 
 def test_a_leftover_file_with_right_content_is_reused(document, registrator, media):
@@ -212,3 +214,42 @@ def test_a_leftover_file_with_right_content_is_reused(document, registrator, med
     file = services.add_file(document, io.BytesIO(content), "a.txt", actor=registrator)
     assert read_all(file.current_version) == content
     assert len(stored_files(media)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_new_content_uploaded_at_once_is_stored_whole(media):
+    """Concurrent uploads of one new content (to different documents): one blob, and
+    whatever file it names is complete."""
+    import threading
+
+    from django.db import connection
+
+    from knutpunkt.registry import services as registry
+    from knutpunkt.registry.models import Document
+    from tests.factories import DiaryFactory
+
+    diary = DiaryFactory(prefix="KS")
+    user = user_with_role(diary)
+    case = registry.register_case(diary, actor=user, title="Ärende")
+    documents = [registry.register_document(actor=user, case=case, direction=Document.Direction.INCOMING, title=f"{n}") for n in range(6)]
+    content = b"samma stora innehall " * 40000  # ~840 kB, written in chunks
+    barrier = threading.Barrier(len(documents))
+    errors = []
+
+    def upload(document):
+        try:
+            barrier.wait()
+            services.add_file(document, io.BytesIO(content), "bilaga.txt", actor=user)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload, args=(d,)) for d in documents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Blob.objects.count() == 1 and File.objects.count() == len(documents)
+    assert services.verify_all() == {"checked": 1, "problems": 0}

@@ -64,17 +64,19 @@ def store_blob(stream) -> Blob:
         if existing is not None and default_storage.exists(existing.storage_name):
             return existing
         name = storage_name_for(sha)
-        tmp.seek(0)
-        if default_storage.exists(name) and _stored_hash(name) != sha:
-            # No row vouches for this file: a leftover of a write that crashed half-way
-            # or was tampered with. Never let it stand in for the content just received.
-            default_storage.delete(name)
-        if not default_storage.exists(name):
-            saved = default_storage.save(name, DjangoFile(tmp, name=name))
-            if saved != name:  # storage renamed on a race: keep the canonical one
-                default_storage.delete(saved)
+        if default_storage.exists(name) and _stored_hash(name) == sha:
+            # Left by an upload whose registration rolled back: the same content.
+            stored = name
+        else:
+            # Either nothing is there, or a file no row vouches for (a write that
+            # crashed half-way, one still being written by a concurrent upload of the
+            # same content, or tampering): never let it stand in for this content, and
+            # never delete it — the storage then picks a free name beside it, and the
+            # blob records the name of the file this call wrote in full.
+            tmp.seek(0)
+            stored = default_storage.save(name, DjangoFile(tmp, name=name))
         mime = magic.from_buffer(head, mime=True) or "application/octet-stream"
-        blob, _ = Blob.objects.update_or_create(pk=sha, defaults={"size": size, "mime_type": mime, "storage_name": name})
+        blob, _ = Blob.objects.update_or_create(pk=sha, defaults={"size": size, "mime_type": mime, "storage_name": stored})
         return blob
 
 
