@@ -53,7 +53,7 @@ def import_structure(organisation: Organisation, data: dict, *, actor=None, acti
     already exists is refused. The new version is a draft unless activate is given.
     """
     check_may_manage(actor, organisation)
-    clean = structure.validate(data)
+    clean = structure.validate(data, structure.ProvisionIndex.for_organisation(organisation))
     with transaction.atomic():
         scheme = _create(organisation, clean)
         audit(actor, scheme, "classification.imported", "Klassificeringsstruktur importerad",
@@ -95,16 +95,39 @@ def _create(organisation: Organisation, clean: structure.CleanStructure) -> Clas
             for c in rows
         ])
         classes.update({c.code: c for c in created})
-    CaseType.objects.bulk_create([
-        CaseType(process=classes[t["process"]], code=t["code"], title=t["title"], description=t["description"], handling_days=t["handling_days"])
+    case_types = CaseType.objects.bulk_create([
+        CaseType(process=classes[t["process"]], code=t["code"], title=t["title"], description=t["description"],
+                 handling_days=t["handling_days"], **_marking_fields(t))
         for t in clean.case_types
     ])
-    DocumentType.objects.bulk_create([
+    document_types = DocumentType.objects.bulk_create([
         DocumentType(process=classes[t["process"]], code=t["code"], title=t["title"], description=t["description"],
-                     registration=t["registration"], retention_rule=rules[t["retention_rule"]])
+                     registration=t["registration"], retention_rule=rules[t["retention_rule"]], **_marking_fields(t))
         for t in clean.document_types
     ])
+    for model, created, cleaned in ((CaseType, case_types, clean.case_types), (DocumentType, document_types, clean.document_types)):
+        _set_default_provisions(model, created, cleaned)
     return scheme
+
+
+def _marking_fields(cleaned: dict) -> dict:
+    marking = cleaned.get("default_marking") or {}
+    return {
+        "default_secret_parts": marking.get("parts", []),
+        "default_public_title": marking.get("public_title", ""),
+        "default_personal_data_level": marking.get("personal_data_level", ""),
+    }
+
+
+def _set_default_provisions(model, created: list, cleaned: list[dict]) -> None:
+    through = model.default_provisions.through
+    owner = f"{model._meta.model_name}_id"
+    links = [
+        through(**{owner: obj.pk, "legalprovision_id": provision_id})
+        for obj, entry in zip(created, cleaned)
+        for provision_id in (entry.get("default_marking") or {}).get("provisions", [])
+    ]
+    through.objects.bulk_create(links)
 
 
 def import_file(organisation: Organisation, path, *, actor=None, activate: bool = False, name: str | None = None,
@@ -260,18 +283,41 @@ def export_structure(scheme: ClassificationScheme) -> dict:
             for c in classes
         ],
         "case_types": [
-            {"process": t.process.code, "code": t.code, "title": t.title, "description": t.description, "handling_days": t.handling_days}
-            for t in sorted(CaseType.objects.filter(process__scheme=scheme).select_related("process"), key=lambda t: (code_key(t.process.code), code_key(t.code)))
+            {"process": t.process.code, "code": t.code, "title": t.title, "description": t.description, "handling_days": t.handling_days,
+             **_exported_marking(t)}
+            for t in sorted(
+                CaseType.objects.filter(process__scheme=scheme).select_related("process").prefetch_related("default_provisions"),
+                key=lambda t: (code_key(t.process.code), code_key(t.code)),
+            )
         ],
         "document_types": [
             {"process": t.process.code, "code": t.code, "title": t.title, "description": t.description,
-             "registration": t.registration, "retention_rule": t.retention_rule.code}
+             "registration": t.registration, "retention_rule": t.retention_rule.code, **_exported_marking(t)}
             for t in sorted(
-                DocumentType.objects.filter(process__scheme=scheme).select_related("process", "retention_rule"),
+                DocumentType.objects.filter(process__scheme=scheme).select_related("process", "retention_rule")
+                .prefetch_related("default_provisions"),
                 key=lambda t: (code_key(t.process.code), code_key(t.code)),
             )
         ],
     }
+
+
+def _provision_order(p):
+    digits = "".join(ch for ch in p.paragraph if ch.isdigit()) if p.paragraph[:1].isdigit() else ""
+    return (p.law != "OSL", p.law, p.chapter or 0, int(digits) if digits else 0, p.paragraph, p.reference)
+
+
+def _exported_marking(t) -> dict:
+    """{"default_marking": {…}} for a type that has one, else nothing (the key is optional)."""
+    provisions = sorted(t.default_provisions.all(), key=_provision_order)
+    if not (t.has_default_marking or provisions or t.default_public_title):
+        return {}
+    return {"default_marking": {
+        "provisions": [structure.provision_label(p) for p in provisions],
+        "parts": [p for p in structure.SECRET_PARTS if p in (t.default_secret_parts or [])],
+        "public_title": t.default_public_title,
+        "personal_data_level": t.default_personal_data_level,
+    }}
 
 
 def _tree_order(classes: list[Class]) -> list[Class]:

@@ -5,8 +5,13 @@ The exchange format (JSON, and the dict the CSV/XLSX readers build) is
     {"scheme": {"name", "version", "description", "valid_from"},
      "retention_rules": [{"code", "action", "period_months", "trigger", "legal_basis", "note"}],
      "classes": [{"code", "level", "title", "description", "parent"}],
-     "case_types": [{"process", "code", "title", "description", "handling_days"}],
-     "document_types": [{"process", "code", "title", "description", "registration", "retention_rule"}]}
+     "case_types": [{"process", "code", "title", "description", "handling_days", "default_marking"?}],
+     "document_types": [{"process", "code", "title", "description", "registration", "retention_rule", "default_marking"?}]}
+
+where the optional default_marking is {"provisions": ["26 kap. 1 §", …], "parts": ["title", "parties"],
+"public_title": "…", "personal_data_level": "skyddad"} — a marking proposed (never applied
+silently) when a case or document of the type is registered. Its provisions must be known
+to the organisation (shared or its own) and in force; see ProvisionIndex.
 
 `validate` reads all of it, collects every problem (each naming its row) and either
 returns a cleaned copy or raises one RuleViolation listing them. Nothing is written
@@ -17,8 +22,10 @@ the spreadsheet readers set it so messages name the row of the user's file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
+from knutpunkt.access.models import PersonalDataLevel
 from knutpunkt.core.errors import RuleViolation
 
 from . import retention
@@ -28,6 +35,61 @@ LEVELS = [str(level) for level in Class.LEVEL_ORDER]
 LEVEL_NAMES = {str(level): level.label for level in Class.LEVEL_ORDER}
 REGISTRATIONS = [str(r) for r in DocumentType.Registration.values]
 MAX_REPORTED = 25
+SECRET_PARTS = ("title", "description", "parties", "files")
+PERSONAL_DATA_LEVELS = [str(v) for v in PersonalDataLevel.values]
+MARKING_KEYS = ("provisions", "parts", "public_title", "personal_data_level")
+
+
+# --- legal provisions a default marking may cite ------------------------------------------------
+
+_LAW_PREFIX = re.compile(r"^\s*([A-Za-zÅÄÖåäö]{2,10})\s+(?=\d)")
+_REFERENCE = re.compile(r"^\s*(\d+)\s*(?:kap\b\.?|:)\s*(\d+)\s*([a-zA-Z]?)\s*§?\s*$", re.IGNORECASE)
+
+
+def provision_key(text: str, law: str = "") -> tuple:
+    """One key for the ways a reference is written: "26 kap. 1 §", "OSL 26 kap. 1 §",
+    "26 kap 1 §", "26:1" (the law is OSL unless it is named)."""
+    text = str(text or "")
+    match = _LAW_PREFIX.match(text)
+    if match:
+        law, text = match.group(1), text[match.end():]
+    law = (law or "OSL").upper()
+    ref = _REFERENCE.match(text)
+    if ref:
+        return (law, int(ref.group(1)), ref.group(2) + ref.group(3).lower())
+    return (law, " ".join(text.lower().split()))
+
+
+def provision_label(provision) -> str:
+    """How a provision is written in a structure: "26 kap. 1 §", with the law unless OSL."""
+    return provision.reference if provision.law == "OSL" else f"{provision.law} {provision.reference}"
+
+
+class ProvisionIndex:
+    """The legal provisions an organisation may cite: the shared ones and its own, the
+    organisation's own first where both have the same reference."""
+
+    def __init__(self, provisions=(), *, today: dt.date | None = None):
+        self.today = today or dt.date.today()
+        self._by_key: dict[tuple, object] = {}
+        for p in sorted(provisions, key=lambda p: (not self.usable(p), p.organisation_id is None, p.pk)):
+            self._by_key.setdefault(provision_key(p.reference, p.law), p)
+
+    @classmethod
+    def for_organisation(cls, organisation) -> "ProvisionIndex":
+        from django.db.models import Q
+
+        from knutpunkt.access.models import LegalProvision
+        from knutpunkt.core import clock
+
+        org_id = getattr(organisation, "pk", organisation)
+        return cls(LegalProvision.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=org_id)), today=clock.today())
+
+    def find(self, text: str):
+        return self._by_key.get(provision_key(text))
+
+    def usable(self, provision) -> bool:
+        return provision.active and not (provision.valid_to and provision.valid_to < self.today)
 
 
 @dataclass
@@ -74,6 +136,61 @@ class _Checker:
             self.add(where, f"fältet ”{key}” ska vara mellan 0 och {maximum}.")
             return None
         return value
+
+
+def _text_list(checker: "_Checker", value, where: str, label: str) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        checker.add(where, f"förvald sekretess: ”{label}” ska vara en lista med text.")
+        return []
+    return [v.strip() for v in value if v.strip()]
+
+
+def _default_marking(entry: dict, where: str, checker: "_Checker", provisions: ProvisionIndex) -> dict | None:
+    """The optional default marking of a case or document type, checked by the same rules
+    as a marking itself (registry.secrecy): at least one provision in force, known parts,
+    a secret title needs an offentlig rubrik — plus a valid personal-data level."""
+    raw = entry.get("default_marking")
+    if raw in (None, {}):
+        return None
+    if not isinstance(raw, dict):
+        checker.add(where, "”default_marking” ska vara ett objekt med provisions, parts, public_title och personal_data_level.")
+        return None
+    for key in sorted(set(raw) - set(MARKING_KEYS)):
+        checker.add(where, f"förvald sekretess: okänt fält ”{key}”.")
+    references = _text_list(checker, raw.get("provisions"), where, "provisions")
+    parts = _text_list(checker, raw.get("parts"), where, "parts")
+    public_title = checker.text(raw, "public_title", where, max_length=500)
+    level = checker.text(raw, "personal_data_level", where)
+    found = []
+    for reference in references:
+        provision = provisions.find(reference)
+        if provision is None:
+            checker.add(where, f"förvald sekretess: lagrummet ”{reference}” finns inte.")
+        elif not provisions.usable(provision):
+            checker.add(where, f"förvald sekretess: lagrummet ”{reference}” gäller inte längre.")
+        elif provision.pk not in found:
+            found.append(provision.pk)
+    unknown = [p for p in parts if p not in SECRET_PARTS]
+    if unknown:
+        checker.add(where, f"förvald sekretess: okänd del ”{unknown[0]}” (tillåtna: {', '.join(SECRET_PARTS)}).")
+    if parts and not references:
+        checker.add(where, "förvald sekretess: ange minst ett lagrum.")
+    if references and not parts:
+        checker.add(where, "förvald sekretess: ange vilka delar som är sekretessbelagda.")
+    if "title" in parts and not public_title:
+        checker.add(where, "förvald sekretess: en sekretessbelagd rubrik kräver en offentlig rubrik.")
+    if level and level not in PERSONAL_DATA_LEVELS:
+        checker.add(where, f"förvald sekretess: okänt personuppgiftsskydd ”{level}” (tillåtna: {', '.join(PERSONAL_DATA_LEVELS)}).")
+    if not (references or parts or public_title or level):
+        return None
+    return {
+        "provisions": found, "parts": [p for p in SECRET_PARTS if p in parts], "public_title": public_title,
+        "personal_data_level": level,
+    }
 
 
 def _where(kind: str, index: int, entry, code: str = "") -> str:
@@ -210,7 +327,7 @@ def _process_of(entry: dict, where: str, classes_by_code: dict, checker: _Checke
     return process
 
 
-def _case_types(data: dict, classes_by_code: dict, checker: _Checker) -> list[dict]:
+def _case_types(data: dict, classes_by_code: dict, checker: _Checker, provisions: ProvisionIndex) -> list[dict]:
     result, seen = [], set()
     for i, entry in enumerate(_entries(data, "case_types", checker)):
         where = _where("Ärendetyp", i, entry)
@@ -228,11 +345,12 @@ def _case_types(data: dict, classes_by_code: dict, checker: _Checker) -> list[di
             "title": checker.text(entry, "title", where, required=True, max_length=255),
             "description": checker.text(entry, "description", where),
             "handling_days": checker.integer(entry, "handling_days", where, maximum=3650),
+            "default_marking": _default_marking(entry, where, checker, provisions),
         })
     return result
 
 
-def _document_types(data: dict, classes_by_code: dict, rule_codes: set, checker: _Checker) -> list[dict]:
+def _document_types(data: dict, classes_by_code: dict, rule_codes: set, checker: _Checker, provisions: ProvisionIndex) -> list[dict]:
     result, seen = [], set()
     for i, entry in enumerate(_entries(data, "document_types", checker)):
         where = _where("Handlingstyp", i, entry)
@@ -256,6 +374,7 @@ def _document_types(data: dict, classes_by_code: dict, rule_codes: set, checker:
             "title": checker.text(entry, "title", where, required=True, max_length=255),
             "description": checker.text(entry, "description", where),
             "registration": registration, "retention_rule": rule,
+            "default_marking": _default_marking(entry, where, checker, provisions),
         })
     return result
 
@@ -280,7 +399,10 @@ def raise_problems(problems: list[str], *, code: str = "invalid_structure") -> N
     raise RuleViolation(message, code=code, errors={"structure": problems[:MAX_REPORTED * 4]})
 
 
-def validate(data) -> CleanStructure:
+def validate(data, provisions: ProvisionIndex | None = None) -> CleanStructure:
+    """`provisions`: what default markings may cite (ProvisionIndex.for_organisation);
+    without it, a default marking that cites any provision is refused."""
+    provisions = provisions or ProvisionIndex()
     checker = _Checker()
     if not isinstance(data, dict):
         raise_problems(["Strukturen: filen ska innehålla ett JSON-objekt med scheme, retention_rules, classes, case_types och document_types."])
@@ -288,8 +410,8 @@ def validate(data) -> CleanStructure:
     rules = _retention_rules(data, checker)
     classes = _classes(data, checker)
     classes_by_code = {c["code"]: c for c in classes}
-    case_types = _case_types(data, classes_by_code, checker)
-    document_types = _document_types(data, classes_by_code, {r["code"] for r in rules}, checker)
+    case_types = _case_types(data, classes_by_code, checker, provisions)
+    document_types = _document_types(data, classes_by_code, {r["code"] for r in rules}, checker, provisions)
     raise_problems(checker.problems)
     for c in classes:
         c.pop("_where", None)

@@ -39,7 +39,11 @@ COLUMNS = [
     ("note", "Anmärkning"),
     # Not in every plan; written so an export reads back exactly.
     ("handling_days", "Handläggningstid (dagar)"), ("rule_code", "Regelkod"), ("legal_basis", "Lagrum/beslut"),
+    # The type's default marking (a proposal at registration, see structure.py).
+    ("marking_provisions", "Förvald sekretess (lagrum)"), ("marking_parts", "Sekretessbelagda delar"),
+    ("marking_public_title", "Offentlig rubrik"), ("marking_level", "Personuppgiftsskydd"),
 ]
+MARKING_COLUMNS = ("marking_provisions", "marking_parts", "marking_public_title", "marking_level")
 HEADERS = [label for _, label in COLUMNS]
 REQUIRED = [key for pair in LEVEL_KEYS for key in pair]
 
@@ -64,6 +68,10 @@ _ALIASES = {
     "handling_days": ["handlaggningstiddagar", "handlaggningstid"],
     "rule_code": ["regelkod", "gallringsregelkod", "bevarandekod"],
     "legal_basis": ["lagrumbeslut", "lagrum", "gallringsbeslut", "beslut", "stod", "lagstod"],
+    "marking_provisions": ["forvaldsekretesslagrum", "forvaldsekretess", "sekretesslagrum", "sekretess", "osl"],
+    "marking_parts": ["sekretessbelagdadelar", "sekretessbelagdadel", "sekretessdelar"],
+    "marking_public_title": ["offentligrubrik", "alternativtext"],
+    "marking_level": ["personuppgiftsskydd", "gdprskydd", "skyddavpersonuppgifter"],
 }
 _HEADER_TO_KEY = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
 
@@ -74,6 +82,51 @@ _REGISTRATION = {
     "ordnas": "halls_ordnad", "ordnad": "halls_ordnad", "nej": "halls_ordnad", "registrerasej": "halls_ordnad",
 }
 _REGISTRATION_LABEL = {"diariefors": "Diarieförs", "halls_ordnad": "Hålls ordnad"}
+
+# Secret parts and personal-data levels as a plan writes them (Swedish), and back.
+_PART_LABEL = {"title": "rubrik", "description": "beskrivning", "parties": "parter", "files": "filer"}
+_PART = {
+    "rubrik": "title", "rubriken": "title", "arendemening": "title", "title": "title",
+    "beskrivning": "description", "beskrivningen": "description", "description": "description",
+    "parter": "parties", "parterna": "parties", "part": "parties", "parties": "parties",
+    "filer": "files", "filerna": "files", "fil": "files", "files": "files",
+}
+_LEVEL_LABEL = {"publicerbar": "Får publiceras", "skyddad_externt": "Skyddad externt", "skyddad": "Skyddad"}
+_LEVEL = {
+    "publicerbar": "publicerbar", "farpubliceras": "publicerbar",
+    "skyddadexternt": "skyddad_externt", "skyddadexterntaldrigpawebben": "skyddad_externt",
+    "skyddad": "skyddad", "skyddadendasthandlaggareochregistratorer": "skyddad",
+}
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[;,\n]", value or "") if item.strip()]
+
+
+def _marking(v: dict) -> dict | None:
+    """A row's default-marking cells as the exchange format's default_marking. Words it
+    does not know are passed on as written, so structure.validate names them."""
+    if not any(v.get(key) for key in MARKING_COLUMNS):
+        return None
+    level = v.get("marking_level", "")
+    return {
+        "provisions": _split(v.get("marking_provisions", "")),
+        "parts": [_PART.get(_squash(part), part) for part in _split(v.get("marking_parts", ""))],
+        "public_title": v.get("marking_public_title", ""),
+        "personal_data_level": _LEVEL.get(_squash(level), level) if level else "",
+    }
+
+
+def _marking_cells(marking: dict | None) -> dict:
+    if not marking:
+        return {}
+    level = marking.get("personal_data_level") or ""
+    return {
+        "marking_provisions": "; ".join(marking.get("provisions") or []),
+        "marking_parts": ", ".join(_PART_LABEL.get(p, p) for p in marking.get("parts") or []),
+        "marking_public_title": marking.get("public_title") or "",
+        "marking_level": _LEVEL_LABEL.get(level, level),
+    }
 
 
 def _squash(text: str) -> str:
@@ -169,6 +222,8 @@ class _RowReader:
         else:
             if v.get("action") or v.get("period") or v.get("trigger") or v.get("rule_code"):
                 self.problem(line, "bevarande och gallring anges för en handlingstyp, men raden har ingen handlingstyp.")
+            if any(v.get(key) for key in MARKING_COLUMNS):
+                self.problem(line, "förvald sekretess anges för en ärende- eller handlingstyp, men raden har ingen.")
             if v.get("note"):
                 entry = self.classes[levels[-1][0]]
                 if entry["description"] and entry["description"] != v["note"]:
@@ -218,8 +273,12 @@ class _RowReader:
                 return
             days = int(match.group(1))
         key = (process, code or f"title:{title}")
+        # On a row that also names a handlingstyp, the marking columns are the handlingstyp's.
+        marking = _marking(v) if with_note else None
         entry = {"process": process, "code": code, "title": title, "description": v.get("note", "") if with_note else "",
                  "handling_days": days, "_source": f"rad {line}"}
+        if marking:
+            entry["default_marking"] = marking
         known = self.case_types.get(key)
         if known is None:
             if not title:
@@ -227,6 +286,10 @@ class _RowReader:
                 return
             self.case_types[key] = entry
             return
+        if marking and known.get("default_marking") not in (None, marking):
+            self.problem(line, f"ärendetypen ”{code}” har en annan förvald sekretess på {known['_source']}.")
+        elif marking:
+            known["default_marking"] = marking
         if title and title != known["title"]:
             self.problem(line, f"ärendetypen ”{code}” heter ”{known['title']}” på {known['_source']} men ”{title}” här.")
         if days is not None and known["handling_days"] is not None and days != known["handling_days"]:
@@ -255,13 +318,16 @@ class _RowReader:
             return
         entry = {"process": process, "code": code, "title": title, "description": v.get("note", ""),
                  "registration": registration, "retention_rule": rule_code, "_source": f"rad {line}"}
+        marking = _marking(v)
+        if marking:
+            entry["default_marking"] = marking
         if not code:
             self.untyped_documents.append(entry)
             return
         known = self.document_types.get((process, code))
         if known is None:
             self.document_types[(process, code)] = entry
-        elif any(known[k] != entry[k] for k in ("title", "description", "registration", "retention_rule")):
+        elif any(known.get(k) != entry.get(k) for k in ("title", "description", "registration", "retention_rule", "default_marking")):
             self.problem(line, f"handlingstypen ”{code}” finns redan i process ”{process}” ({known['_source']}) med andra uppgifter.")
 
     def _rule_code(self, line: int, rule: retention.Retention, code: str, legal_basis: str) -> str | None:
@@ -416,13 +482,14 @@ def structure_to_rows(data: dict) -> list[list[str]]:
         if node["description"] or not (kids or cts or dts):
             row(path, note=node["description"])
         for t in cts:
-            row(path, ct_code=t["code"], ct=t["title"], note=t["description"], handling_days=t["handling_days"])
+            row(path, ct_code=t["code"], ct=t["title"], note=t["description"], handling_days=t["handling_days"],
+                **_marking_cells(t.get("default_marking")))
         for t in dts:
             rule = rules[t["retention_rule"]]
             action, period, trigger = retention.columns(rule["action"], rule["period_months"], rule["trigger"])
             row(path, dt_code=t["code"], dt=t["title"], registration=_REGISTRATION_LABEL[t["registration"]],
                 action=action, period=period, trigger=trigger, note=t["description"], rule_code=rule["code"],
-                legal_basis=rule["legal_basis"])
+                legal_basis=rule["legal_basis"], **_marking_cells(t.get("default_marking")))
         for kid in kids:
             walk(kid, path)
 
