@@ -10,7 +10,8 @@ Readers:
 - (c) a handläggare of the diary who is not in the access group of a restricted case
   (sees the marked-but-open case in full, as the policy says, but not the restricted one).
 
-A party with skyddad identitet is named to none of them.
+A party with skyddad identitet is named to none of them, and a file marked secret on
+its own is fetched by none who see its document only masked.
 """
 
 import re
@@ -32,7 +33,8 @@ SOCIAL = "Kolibri7A"     # an individärende marked secret (title, description, 
 STAFF = "Kolibri7B"      # a restricted personalärende with a secret title
 SHIELDED = "Kolibri7C"   # a party with skyddad identitet in an open case
 HEALTH = "Kolibri7D"     # a secret läkarintyg (title, parties, files) in the open case
-ALL = (SOCIAL, STAFF, SHIELDED, HEALTH)
+ONE_FILE = "Kolibri7E"   # one secret file among the open files of a document marked for its title
+ALL = (SOCIAL, STAFF, SHIELDED, HEALTH, ONE_FILE)
 KEY = "registrering-personalarende-1"
 
 EVERY_PART = ["title", "description", "parties", "files"]
@@ -85,6 +87,15 @@ def world(api, diary):
     }, format="json")
     assert health.status_code == 201, health.content
     made["health"] = {"document": health.json(), "files": health.json()["files"]}
+    adaptation = api.post(f"/api/v1/cases/{made['open']['case']['id']}/documents/", {
+        "direction": "inkommande", "title": "Komplettering", "secrecy": secret("Komplettering", parts=["title"], provisions=("21 kap. 1 §",)),
+        "files": [{"filename": "ritning.txt", "content_base64": b64(b"Ritning")},
+                  {"filename": f"intyg-{ONE_FILE}.txt", "content_base64": b64(f"Diagnos {ONE_FILE}".encode())}],
+    }, format="json").json()
+    certificate = adaptation["files"][1]
+    marked = api.put(f"/api/v1/files/{certificate['id']}/secrecy/", {"is_secret": True, "reason": "Läkarintyg"}, format="json")
+    assert marked.status_code == 200, marked.content
+    made["adaptation"] = {"document": adaptation, "files": adaptation["files"]}
     return made
 
 
@@ -157,7 +168,7 @@ def assert_no_leak(client, world, forbidden) -> list[tuple[str, str]]:
 def test_the_registrator_sees_it_all(api, world):
     """The markers are really there for those with the right (so the test can fail)."""
     text = "\n".join(_text(r) for _path, r in every_get(api, world, slow=False))
-    for marker in (SOCIAL, STAFF, HEALTH):
+    for marker in (SOCIAL, STAFF, HEALTH, ONE_FILE):
         assert marker in text
     assert SHIELDED not in text  # not even the registrator has the protected-identity right
 
@@ -180,6 +191,7 @@ def test_a_reader_of_the_diary_sees_masked_objects_without_markers(world, diary)
     # What the reader does see: the references and the offentliga rubriker.
     assert world["social"]["case"]["reference"] in joined and "Ansökan om ekonomiskt bistånd" in joined
     assert "Personalärende" in joined and "Läkarintyg" in joined and "Skyddad identitet" in joined
+    assert "Ritning" in joined  # the open file of the document with one secret file
     listed = reader.get("/api/v1/cases/").json()
     assert listed["count"] == 3 and sum(c["masked"] for c in listed["results"]) == 2
     assert reader.get(f"/api/v1/cases/{world['social']['case']['id']}/secrecy/").json() == {"marked": True, "masked": True}
@@ -189,6 +201,6 @@ def test_a_caseworker_outside_the_access_group_sees_the_restricted_case_masked(w
     colleague = client_for(user_with_role(diary, Role.HANDLAGGARE))
     joined = "\n".join(t for _path, t in assert_no_leak(colleague, world, (STAFF, SHIELDED)))
     # The marked but open individärende is theirs to see in full (caseworker of the diary).
-    assert SOCIAL in joined and HEALTH in joined
+    assert SOCIAL in joined and HEALTH in joined and ONE_FILE in joined
     staff = colleague.get(f"/api/v1/cases/{world['staff']['case']['id']}/").json()
     assert staff["masked"] is True and staff["title"] == "Personalärende" and staff["parties"] == []

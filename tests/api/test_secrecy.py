@@ -286,3 +286,36 @@ def test_case_list_counts_and_fields_for_a_masked_reader(api, case, reader, diar
     assert reader.get("/api/v1/cases/", {"q": "Kronofogden"}).json()["count"] == 0
     assert api.get("/api/v1/cases/", {"q": "Kalle"}).json()["count"] == 2
     assert Case.objects.count() == 2
+
+
+# --- one file ----------------------------------------------------------------------------------
+
+def test_one_file_secret(api, case, document, reader, outsider_api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = lambda name: api.post(f"/api/v1/documents/{document.pk}/files/",  # noqa: E731
+                                   {"file": SimpleUploadedFile(name, b"innehall")}, format="multipart").json()
+    drawing, certificate = upload("ritning.txt"), upload("intyg.txt")
+    target = f"/api/v1/files/{certificate['id']}/secrecy/"
+    # The document must be marked first; a reason is needed; shape errors are 400.
+    problem = assert_problem(api.put(target, {"is_secret": True, "reason": "Hälsa"}, format="json"), 422, "document_not_marked")
+    assert "is_secret" in problem["errors"]
+    api.put(url(document), {"provisions": ["21 kap. 1 §"], "secret_parts": ["title"], "public_title": "Ansökan",
+                            "reason": "Hälsouppgifter"}, format="json")
+    assert_problem(api.put(target, {"is_secret": True}, format="json"), 422, "reason_required")
+    assert_problem(api.put(target, {"reason": "x"}, format="json"), 400, "validation_error")
+    assert_problem(reader.put(target, {"is_secret": True, "reason": "x"}, format="json"), 403, "may_not_mark")
+    assert_problem(outsider_api.put(target, {"is_secret": True, "reason": "x"}, format="json"), 404)
+
+    marked = api.put(target, {"is_secret": True, "reason": "Läkarintyg, OSL 21:1"}, format="json")
+    assert marked.status_code == 200, marked.content
+    assert marked.json()["is_secret"] is True and marked.json()["id"] == certificate["id"]
+    # A reader who sees the document masked gets its other files, not this one.
+    listed = reader.get(f"/api/v1/documents/{document.pk}/files/").json()
+    assert [f["id"] for f in listed] == [drawing["id"]] and listed[0]["is_secret"] is None
+    assert_problem(reader.get(f"/api/v1/files/{certificate['id']}/download/"), 404)
+    assert reader.get(f"/api/v1/files/{drawing['id']}/download/").status_code == 200
+    assert {f["id"] for f in api.get(f"/api/v1/documents/{document.pk}/files/").json()} == {drawing["id"], certificate["id"]}
+    lifted = api.put(target, {"is_secret": False, "reason": "Felaktigt markerad"}, format="json").json()
+    assert lifted["is_secret"] is False
+    assert len(reader.get(f"/api/v1/documents/{document.pk}/files/").json()) == 2

@@ -46,6 +46,7 @@ urlpatterns = [
 
     path("files/<uuid:id>/", files.FileDetailView.as_view(), name="file-detail"),
     path("files/<uuid:id>/versions/", files.FileVersionsView.as_view(), name="file-versions"),
+    path("files/<uuid:id>/secrecy/", files.FileSecrecyView.as_view(), name="file-secrecy"),
     path("files/<uuid:id>/download/", files.FileDownloadView.as_view(), name="file-download"),
     path("files/<uuid:id>/versions/<int:version>/download/", files.FileVersionDownloadView.as_view(), name="file-version-download"),
 

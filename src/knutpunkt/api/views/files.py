@@ -10,7 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from knutpunkt.access import policy
-from knutpunkt.core.errors import NotFound
+from knutpunkt.core.errors import DomainError, NotFound
 from knutpunkt.files import queries as file_queries
 from knutpunkt.files import services as file_services
 from knutpunkt.registry import queries
@@ -121,6 +121,25 @@ def _download(user, file_id, version_number):
     response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(blob.sha256)).decode()}:"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class FileSecrecyView(ApiView):
+    @extend_schema(
+        tags=["Sekretess"], operation_id="files_secrecy_update", summary="Sekretessbelägg en enskild fil (eller häv det)",
+        description="Filen omfattas av handlingens sekretessmarkering, som måste finnas. En sekretessbelagd fil visas bara för "
+        "den som ser handlingen i sin helhet. Skäl krävs.",
+        parameters=[FILE_ID], request=inputs.FileSecrecyInput, responses={200: FileSerializer, **problems(400, 403, 404, 422)},
+    )
+    def put(self, request, id):
+        file = _file(request.user, id)
+        data = self.validated(inputs.FileSecrecyInput)
+        try:
+            file_services.set_file_secret(file, data["is_secret"], actor=request.user, reason=data["reason"] or "")
+        except DomainError as err:
+            if err.field != "secret":
+                raise
+            raise type(err)(err.message, code=err.code, field="is_secret") from None
+        return Response(_represent_file(self, file.pk))
 
 
 class FileDownloadView(ApiView):
