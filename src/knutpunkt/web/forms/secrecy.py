@@ -248,12 +248,12 @@ class RegistrationSecrecyForm(MarkingFields):
     field_map = {"reason": "reason", "access_groups": "access_groups", "personal_data_level": "personal_data_level"}
 
     scope = forms.ChoiceField(
-        label="Markeringen gäller", widget=forms.RadioSelect, initial=SCOPE_BOTH, required=False,
+        label="Gäller för", widget=forms.RadioSelect, initial=SCOPE_BOTH, required=False,
         choices=[(SCOPE_BOTH, "Ärendet och handlingen"), (SCOPE_CASE, "Bara ärendet"), (SCOPE_DOCUMENT, "Bara handlingen")],
     )
     choice = forms.ChoiceField(
         label="Handlingens sekretess", widget=forms.RadioSelect, required=False,
-        choices=[(CHOICE_CASE, "Använd ärendets markering"), (CHOICE_NONE, "Ingen markering"), (CHOICE_OTHER, "Annan – fyll i under Sekretess")],
+        choices=[(CHOICE_CASE, "Använd ärendets markering"), (CHOICE_NONE, "Ingen markering"), (CHOICE_OTHER, "Annan markering – fyll i nedan")],
     )
     personal_data_level = described_choices(
         forms.ChoiceField(label="Personuppgiftsskydd", choices=web_secrecy.PERSONAL_DATA_CHOICES, widget=forms.RadioSelect,
