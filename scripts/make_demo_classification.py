@@ -10,6 +10,13 @@ advice: every municipality decides its own in its gallringsbeslut.
 
 Each handlingstyp is written "Benämning:R:REGEL" where R is D (diarieförs) or H (hålls
 ordnad) and REGEL a retention rule code below; an optional fourth part is a description.
+
+Case and document types that typically hold secret information carry a default marking
+(CASE_TYPE_MARKINGS, PROCESS_MARKINGS, DOCUMENT_MARKINGS below): SN's individärenden
+(OSL 26 kap. 1 §, and 26 kap. 5 § for the anmälare), health data (21 kap. 1 §, 25 kap.
+1 §, 23 kap. 2 § in elevhälsan), anbud (19 kap. 3 §), personnel health (39 kap.). It is
+only proposed when a case or document of the type is registered; the registrator
+confirms it. Examples for a demo, not legal advice.
 """
 
 import json
@@ -38,6 +45,93 @@ RULES = [
 
 def T(code, title, days=None, description=""):
     return {"code": code, "title": title, "handling_days": days, "description": description}
+
+
+# --- default markings ------------------------------------------------------------------------
+
+SOL = "26 kap. 1 §"          # socialtjänst, including LSS
+ANMALARE = "26 kap. 5 §"     # who made an orosanmälan
+SOL_RAKT = "26 kap. 4 §"     # färdtjänst, bostadsanpassning (rakt skaderekvisit)
+HALSA = "21 kap. 1 §"        # health data in any activity
+SKYDDAD = "21 kap. 3 §"      # address of someone who may be harmed
+VARD = "25 kap. 1 §"         # hälso- och sjukvård, elevhälsans medicinska insats
+ELEVHALSA = "23 kap. 2 §"    # psykologisk och psykosocial elevhälsa
+ANBUD = "19 kap. 3 §"        # upphandling
+PERSONALHALSA = "39 kap. 2 §"
+PERSONALSOCIAL = "39 kap. 1 §"
+
+WHOLE = ["title", "parties", "files"]
+
+
+def M(provisions, parts, public_title="", level=""):
+    return {"provisions": list(provisions), "parts": list(parts), "public_title": public_title, "personal_data_level": level}
+
+
+# Individärenden: the case's title and parties already say something about a person.
+CASE_TYPE_MARKINGS = {
+    "EKB": M([SOL], ["title", "parties"], "Ekonomiskt bistånd", "skyddad"),
+    "ATERKRAV": M([SOL], ["title", "parties"], "Återkrav av ekonomiskt bistånd", "skyddad"),
+    "OROSANM": M([SOL, ANMALARE], ["title", "parties"], "Anmälan om oro för barn", "skyddad"),
+    "BARNUTR": M([SOL], ["title", "parties"], "Utredning om barn", "skyddad"),
+    "PLACBU": M([SOL], ["title", "parties"], "Placering av barn eller unga", "skyddad"),
+    "FORALDRASKAP": M([SOL], ["title", "parties"], "Fastställande av föräldraskap", "skyddad"),
+    "VARDNAD": M([SOL], ["title", "parties"], "Vårdnad, boende och umgänge", "skyddad"),
+    "VUXMISSBR": M([SOL], ["title", "parties"], "Insats för vuxen", "skyddad"),
+    "LVM": M([SOL], ["title", "parties"], "Utredning enligt LVM", "skyddad"),
+    "VALD": M([SOL, SKYDDAD], ["title", "parties"], "Stöd till enskild", "skyddad"),
+    "LSS": M([SOL], ["title", "parties"], "Insats enligt LSS", "skyddad"),
+    "AOBISTAND": M([SOL], ["title", "parties"], "Bistånd inom äldreomsorgen", "skyddad"),
+    "BAB": M([SOL_RAKT], ["parties"], "", "skyddad_externt"),
+    "FARDTJANST": M([SOL_RAKT], ["parties"], "", "skyddad_externt"),
+    "REHAB": M([PERSONALSOCIAL, PERSONALHALSA], ["title", "parties"], "Rehabiliteringsärende", "skyddad"),
+}
+
+# Every handlingstyp of these processes: (provisions, parts, level); a secret title is
+# replaced by the handlingstyp's own name.
+PROCESS_MARKINGS = {
+    "Utreda och besluta om ekonomiskt bistånd": ([SOL], WHOLE, "skyddad"),
+    "Återkräva ekonomiskt bistånd": ([SOL], ["parties", "files"], "skyddad"),
+    "Utreda barn som kan behöva skydd eller stöd": ([SOL], WHOLE, "skyddad"),
+    "Placera barn och unga utanför hemmet": ([SOL], WHOLE, "skyddad"),
+    "Handlägga familjerättsliga frågor": ([SOL], WHOLE, "skyddad"),
+    "Ge stöd till vuxna med missbruk": ([SOL], WHOLE, "skyddad"),
+    "Ge stöd till våldsutsatta": ([SOL, SKYDDAD], WHOLE, "skyddad"),
+    "Utreda och besluta om insatser enligt LSS": ([SOL], WHOLE, "skyddad"),
+    "Utreda och besluta om bistånd till äldre": ([SOL], WHOLE, "skyddad"),
+    "Bedriva elevhälsa": ([VARD], WHOLE, "skyddad"),
+}
+
+# Single handlingstyper, (process, handlingstyp) → (provisions, parts, level); these win
+# over PROCESS_MARKINGS.
+DOCUMENT_MARKINGS = {
+    ("Utreda barn som kan behöva skydd eller stöd", "Orosanmälan"): ([SOL, ANMALARE], WHOLE, "skyddad"),
+    ("Utreda och besluta om insatser enligt LSS", "Läkarintyg och utlåtanden"): ([SOL, HALSA], WHOLE, "skyddad"),
+    ("Utreda och besluta om ekonomiskt bistånd", "Utbetalningsunderlag"): ([SOL], ["parties", "files"], "skyddad"),
+    ("Bedriva elevhälsa", "Psykologjournal"): ([ELEVHALSA], WHOLE, "skyddad"),
+    ("Bedriva elevhälsa", "Kuratorsjournal"): ([ELEVHALSA], WHOLE, "skyddad"),
+    ("Bedriva kommunal hälso- och sjukvård", "Patientjournal"): ([VARD], WHOLE, "skyddad"),
+    ("Bedriva kommunal hälso- och sjukvård", "Signeringslista för läkemedel"): ([VARD], ["parties", "files"], "skyddad"),
+    ("Bedriva kommunal hälso- och sjukvård", "Samordnad individuell plan"): ([VARD, SOL], WHOLE, "skyddad"),
+    ("Bedriva kommunal hälso- och sjukvård", "Avvikelserapport"): ([VARD], ["parties", "files"], "skyddad_externt"),
+    ("Handlägga bostadsanpassningsbidrag", "Intyg från arbetsterapeut"): ([HALSA], ["files"], "skyddad_externt"),
+    ("Handlägga bostadsanpassningsbidrag", "Läkarintyg"): ([HALSA], ["files"], "skyddad_externt"),
+    ("Pröva färdtjänst", "Läkarintyg för färdtjänst"): ([HALSA], ["files"], "skyddad_externt"),
+    ("Pröva parkeringstillstånd för rörelsehindrade", "Läkarintyg för parkeringstillstånd"): ([HALSA], ["files"], "skyddad_externt"),
+    ("Pröva skolskjuts", "Intyg som underlag för skolskjuts"): ([HALSA], ["files"], "skyddad_externt"),
+    ("Upphandla varor och tjänster", "Anbud som antagits"): ([ANBUD], ["files"], ""),
+    ("Upphandla varor och tjänster", "Anbud som inte antagits"): ([ANBUD], ["files"], ""),
+    ("Upphandla varor och tjänster", "Anbudsöppningsprotokoll"): ([ANBUD], ["files"], ""),
+    ("Arbetsmiljö och rehabilitering", "Rehabiliteringsplan"): ([PERSONALSOCIAL, PERSONALHALSA], WHOLE, "skyddad"),
+    ("Arbetsmiljö och rehabilitering", "Anmälan om arbetsskada"): ([PERSONALHALSA], ["parties", "files"], "skyddad_externt"),
+}
+
+
+def document_marking(process_title: str, title: str) -> dict | None:
+    spec = DOCUMENT_MARKINGS.get((process_title, title)) or PROCESS_MARKINGS.get(process_title)
+    if spec is None:
+        return None
+    provisions, parts, level = spec
+    return M(provisions, parts, title if "title" in parts else "", level)
 
 
 # (verksamhetstyp) → (verksamhetsområde, description) → (processgrupp) → (process, description, case types, handlingstyper)
@@ -279,7 +373,7 @@ STRUCTURE = [
                 ("Handlägga bostadsanpassningsbidrag", "",
                  [T("BAB", "Bostadsanpassningsbidrag")],
                  "Ansökan om bostadsanpassningsbidrag:D:G10; Intyg från arbetsterapeut:D:G10; Offert:D:G10; "
-                 "Beslut om bostadsanpassningsbidrag:D:B; Underlag för utbetalning:H:G7-REG"),
+                 "Beslut om bostadsanpassningsbidrag:D:B; Underlag för utbetalning:H:G7-REG; Läkarintyg:D:G10"),
                 ("Pröva färdtjänst", "",
                  [T("FARDTJANST", "Färdtjänst", 28)],
                  "Ansökan om färdtjänst:D:G2; Läkarintyg för färdtjänst:D:G2; Beslut om färdtjänst:D:B"),
@@ -398,15 +492,23 @@ def build() -> dict:
                     p_code = f"{g_code}.{p_no}"
                     classes.append({"code": p_code, "level": "process", "title": p_title, "description": p_desc, "parent": g_code})
                     for ct in cts:
-                        case_types.append({"process": p_code, **ct})
+                        marking = CASE_TYPE_MARKINGS.get(ct["code"])
+                        case_types.append({"process": p_code, **ct, **({"default_marking": marking} if marking else {})})
                     for d_no, spec in enumerate(s.strip() for s in docs.split(";")):
                         title, reg, rule, *desc = spec.split(":")
+                        marking = document_marking(p_title, title)
                         document_types.append({
                             "process": p_code, "code": f"{p_code}-{d_no + 1:02d}", "title": title, "description": ":".join(desc),
                             "registration": {"D": "diariefors", "H": "halls_ordnad"}[reg], "retention_rule": rule,
+                            **({"default_marking": marking} if marking else {}),
                         })
     rule_codes = {r[0] for r in RULES}
     assert all(d["retention_rule"] in rule_codes for d in document_types), "unknown rule code"
+    assert set(CASE_TYPE_MARKINGS) <= {c["code"] for c in case_types}, "marking for an unknown case type"
+    processes = {c["title"] for c in classes if c["level"] == "process"}
+    assert set(PROCESS_MARKINGS) <= processes, "marking for an unknown process"
+    known = {(next(c["title"] for c in classes if c["code"] == d["process"]), d["title"]) for d in document_types}
+    assert set(DOCUMENT_MARKINGS) <= known, "marking for an unknown handlingstyp"
     assert len({c["code"] for c in case_types}) == len(case_types), "case type codes must be unique"
     return {
         "scheme": {
@@ -431,4 +533,6 @@ if __name__ == "__main__":
     levels = {}
     for c in data["classes"]:
         levels[c["level"]] = levels.get(c["level"], 0) + 1
-    print(OUT, levels, "ärendetyper:", len(data["case_types"]), "handlingstyper:", len(data["document_types"]))
+    marked = [t for t in data["case_types"] + data["document_types"] if "default_marking" in t]
+    print(OUT, levels, "ärendetyper:", len(data["case_types"]), "handlingstyper:", len(data["document_types"]),
+          "med förvald sekretess:", len(marked))

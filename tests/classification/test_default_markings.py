@@ -165,3 +165,37 @@ def test_same_case_type_on_two_rows_with_different_markings(organisation):
 
 def test_columns_are_known_to_the_reader():
     assert tabular.HEADERS[-4:] == ["Förvald sekretess (lagrum)", "Sekretessbelagda delar", "Offentlig rubrik", "Personuppgiftsskydd"]
+
+
+def test_demo_structure_proposes_markings_for_typical_secret_types(organisation):
+    scheme = services.load_demo_structure(organisation)
+
+    def refs(t):
+        return sorted(p.reference for p in t.default_provisions.all())
+
+    ekb = CaseType.objects.get(process__scheme=scheme, code="EKB")
+    assert refs(ekb) == ["26 kap. 1 §"] and ekb.default_secret_parts == ["title", "parties"]
+    assert ekb.default_public_title == "Ekonomiskt bistånd" and ekb.default_personal_data_level == "skyddad"
+    assert refs(CaseType.objects.get(process__scheme=scheme, code="OROSANM")) == ["26 kap. 1 §", "26 kap. 5 §"]
+    assert CaseType.objects.get(process__scheme=scheme, code="LSS").has_default_marking
+    assert not CaseType.objects.get(process__scheme=scheme, code="BYGGLOV").has_default_marking
+
+    def doc(process_title, title):
+        return DocumentType.objects.get(process__scheme=scheme, process__title=process_title, title=title)
+
+    report = doc("Utreda barn som kan behöva skydd eller stöd", "Orosanmälan")
+    assert refs(report) == ["26 kap. 1 §", "26 kap. 5 §"] and report.default_public_title == "Orosanmälan"
+    application = doc("Utreda och besluta om ekonomiskt bistånd", "Ansökan om ekonomiskt bistånd")
+    assert application.default_secret_parts == ["title", "parties", "files"]
+    assert application.default_public_title == "Ansökan om ekonomiskt bistånd"
+    certificate = doc("Handlägga bostadsanpassningsbidrag", "Läkarintyg")
+    assert refs(certificate) == ["21 kap. 1 §"] and certificate.default_secret_parts == ["files"]
+    assert refs(doc("Upphandla varor och tjänster", "Anbud som inte antagits")) == ["19 kap. 3 §"]
+    assert refs(doc("Bedriva elevhälsa", "Kuratorsjournal")) == ["23 kap. 2 §"]
+    assert not doc("Pröva lov och förhandsbesked", "Ansökan om lov").has_default_marking
+    # Every marked type obeys the marking rules (what the import checked).
+    for t in [*CaseType.objects.filter(process__scheme=scheme), *DocumentType.objects.filter(process__scheme=scheme)]:
+        if t.default_secret_parts:
+            assert t.default_provisions.exists()
+        if "title" in t.default_secret_parts:
+            assert t.default_public_title
