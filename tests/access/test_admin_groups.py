@@ -14,6 +14,17 @@ from tests.factories import AuthorityFactory, OrganisationFactory, UserFactory, 
 pytestmark = pytest.mark.django_db
 
 
+def shared_provision() -> LegalProvision:
+    """A shared (seeded) lagrum; made here if a transactional test elsewhere emptied the table."""
+    provision, _ = LegalProvision.objects.get_or_create(
+        organisation=None, law="OSL", reference="26 kap. 1 §", defaults={"chapter": 26, "paragraph": "1", "short_title": "Socialtjänst"},
+    )
+    if not provision.active:
+        provision.active = True
+        provision.save()
+    return provision
+
+
 @pytest.fixture
 def authority(diary):
     return diary.authority
@@ -103,7 +114,7 @@ def test_group_names_are_required_and_unique_in_the_authority(authority, other_a
 
 def test_provision_rules(authority, local_admin, diary):
     org = authority.organisation
-    shared = LegalProvision.objects.filter(organisation__isnull=True).first()
+    shared = shared_provision()
     with pytest.raises(PermissionDenied):
         services.update_provision(shared, actor=local_admin, short_title="Ändrad")
     with pytest.raises(PermissionDenied):
@@ -128,7 +139,7 @@ def test_provision_rules(authority, local_admin, diary):
 
 
 def test_a_global_admin_may_change_shared_provisions(boss):
-    shared = LegalProvision.objects.filter(organisation__isnull=True, active=True).first()
+    shared = shared_provision()
     services.set_provision_active(shared, False, actor=boss, reason="Upphävd")
     shared.refresh_from_db()
     assert not shared.active
@@ -179,7 +190,7 @@ def test_groups_are_deactivated_not_deleted(client, authority, boss):
 
 
 def test_provision_admin_for_a_lokal_admin(client, authority, local_admin):
-    shared = LegalProvision.objects.filter(organisation__isnull=True).first()
+    shared = shared_provision()
     client.force_login(local_admin)
     listing = client.get(reverse("admin:access_legalprovision_changelist"))
     assert listing.status_code == 200 and shared.short_title in listing.content.decode()

@@ -21,6 +21,17 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:core_auditentry_changelist"
 
 
+def shared_provision() -> LegalProvision:
+    """A shared (seeded) lagrum; made here if a transactional test elsewhere emptied the table."""
+    provision, _ = LegalProvision.objects.get_or_create(
+        organisation=None, law="OSL", reference="26 kap. 1 §", defaults={"chapter": 26, "paragraph": "1", "short_title": "Socialtjänst"},
+    )
+    if not provision.active:
+        provision.active = True
+        provision.save()
+    return provision
+
+
 @pytest.fixture
 def boss(client):
     user = UserFactory(username="boss", is_global_admin=True, is_staff=True)
@@ -31,7 +42,7 @@ def boss(client):
 @pytest.fixture
 def secret_case(diary, registrator):
     case = registry.register_case(diary, actor=registrator, title="Orosanmälan")
-    provision = LegalProvision.objects.filter(organisation__isnull=True, active=True).first()
+    provision = shared_provision()
     secrecy.set_marking(case, actor=registrator, provisions=[provision], secret_parts={"title"},
                         public_title="Anmälan", reason="Individärende")
     return case

@@ -89,7 +89,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
+        # Django's own debug error pages (DEBUG only, e.g. in the demo) are built from
+        # inline styles and scripts; they are never shown in production.
+        debug_page = settings.DEBUG and response.status_code >= 400
+        if "Content-Security-Policy" not in response and not debug_page:
             policy = content_security_policy(request, response)
             if policy:
                 response["Content-Security-Policy"] = policy

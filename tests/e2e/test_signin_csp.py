@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 
 from knutpunkt.organisations.models import Role, RoleAssignment
 from knutpunkt.registry import services as registry
-from tests.e2e.conftest import browser_page, chromium_browser  # noqa: F401 - fixtures
 from tests.factories import DiaryFactory, UserFactory
 from tests.otp import current_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the seeded lagrum are put back after this transactional test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WATCH_CSP = """
 window.__csp = [];
@@ -28,7 +28,7 @@ def _violations(page, console) -> list[str]:
     return events + [m for m in console if "Content Security Policy" in m or "Content-Security-Policy" in m]
 
 
-def test_two_factor_enrolment_and_no_csp_violations(browser_page, settings):  # noqa: F811
+def test_two_factor_enrolment_and_no_csp_violations(browser_page, settings):
     settings.KNUTPUNKT_REQUIRE_ADMIN_2FA = True
     diary = DiaryFactory(prefix="KS", name="Kommunstyrelsens diarium")
     admin = UserFactory(username="admin", first_name="Ada", last_name="Admin", is_global_admin=True, is_staff=True,
