@@ -194,3 +194,17 @@ def test_the_user_filter_lists_recent_users_and_survives_bad_input(client, boss,
     assert f"?actor__id__exact={reader.pk}" in html
     assert client.get(reverse(CHANGELIST), {"actor__id__exact": "abc"}).status_code == 200
     assert client.get(reverse("admin:core_auditentry_export"), {"actor__id__exact": "abc"}).status_code == 200
+
+
+def test_lokal_admin_sees_their_authoritys_access_group_changes(client, diary):
+    from knutpunkt.access import services as access_services
+    from tests.factories import AuthorityFactory
+
+    local = user_with_authority_role(diary.authority, Role.LOKAL_ADMIN, username="lokal2", is_staff=True)
+    boss = UserFactory(is_global_admin=True)
+    access_services.create_group(diary.authority, "Egen grupp", actor=local)
+    access_services.create_group(AuthorityFactory(organisation=diary.authority.organisation), "Främmande grupp", actor=boss)
+    client.force_login(local)
+    html = client.get(reverse(CHANGELIST), {"action": "grupp:behorigheter"}).content.decode()
+    assert "Egen grupp" in html
+    assert "Främmande grupp" not in html
