@@ -231,7 +231,7 @@ def test_existing_case_no_marking_for_the_document(reg_client, marked_case):
 
 def test_existing_case_other_marking(reg_client, marked_case, health_provision):
     html = html_of(post(reg_client, {**existing(marked_case), "sek-choice": "annan"}))
-    assert "Fyll i den markering som ska gälla för handlingen under Sekretess" in html
+    assert "Fyll i den markering som ska gälla för handlingen, eller välj" in html
     assert Document.objects.count() == 0
     data = {**existing(marked_case), **secrecy(provisions=[health_provision], parts=["files"], reason="Läkarintyg"), "sek-choice": "annan"}
     assert post(reg_client, data).status_code == 302

@@ -212,10 +212,14 @@ def describe(protection: Protection) -> list[str]:
 
 # --- the panel --------------------------------------------------------------------------
 
+WHO_OPENED_ROLES = frozenset({Role.REGISTRATOR, Role.LOKAL_ADMIN})
+
+
 def may_see_who_opened(user, case) -> bool:
-    """Registrators of the case's diary and global administrators may read who opened it."""
+    """Registrators (and local administrators) of the case's diary and global
+    administrators are offered the link to who opened it."""
     reader = policy.reader_for(user)
-    return reader.is_global_admin or reader.has_role(case.diary_id, frozenset({Role.REGISTRATOR}))
+    return reader.is_global_admin or reader.has_role(case.diary_id, WHO_OPENED_ROLES)
 
 
 def who_opened_url(case) -> str:

@@ -237,7 +237,7 @@ class FileSecrecyForm(SwedishForm):
 SCOPE_BOTH, SCOPE_CASE, SCOPE_DOCUMENT = "bada", "arende", "handling"
 CHOICE_CASE, CHOICE_NONE, CHOICE_OTHER = "arendets", "ingen", "annan"
 CHOICE_REQUIRED = "Välj om handlingen ska ha ärendets markering, ingen markering eller en annan."
-OTHER_EMPTY = "Fyll i den markering som ska gälla för handlingen under Sekretess, eller välj ”Ingen markering”."
+OTHER_EMPTY = "Fyll i den markering som ska gälla för handlingen, eller välj ”Ingen markering”."
 
 
 class RegistrationSecrecyForm(MarkingFields):

@@ -140,32 +140,9 @@ def shown_title(context, obj) -> str:
     return policy.shown_title(obj, _view(_user(context), obj))
 
 
-@register.simple_tag(takes_context=True)
-def party_label(context, party, diary_id) -> str:
-    """A party's name, or "Skyddad identitet" for readers without that right."""
-    from knutpunkt.access import policy
-
-    return policy.party_name(_user(context), party, diary_id)
-
-
-def _may_see_party_details(user, party, diary_id) -> bool:
-    from knutpunkt.access import policy
-
-    return not party.is_protected_identity or policy.may_see_protected_identity(user, diary_id)
-
-
-@register.simple_tag(takes_context=True)
-def party_identity(context, party, diary_id) -> str:
-    """Formatted personnummer/organisationsnummer, never for a protected identity the
-    reader has no right to."""
-    if not _may_see_party_details(_user(context), party, diary_id):
-        return ""
-    return identity(party)
-
-
-@register.simple_tag(takes_context=True)
-def may_see_party_details(context, party, diary_id) -> bool:
-    return _may_see_party_details(_user(context), party, diary_id)
+# Parties are not named here: templates show the rows of registry.queries.case_parties /
+# document_correspondents (`shown_name`, `identity_visible`), which also log every reveal
+# of a skyddad identitet.
 
 
 @register.filter

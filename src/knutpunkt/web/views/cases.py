@@ -84,7 +84,12 @@ def render_case_page(request, case: Case, visibility: Visibility, *, bound: dict
     documents = list(queries.case_documents(user, case))
     for document in documents:
         document.view = policy.document_view(user, document)
-        document.correspondent_rows = queries.document_correspondents(user, document) if document.view.parties else []
+        # The registry's own resolution (shown name, identity right, audit of a reveal),
+        # on the rows case_documents already prefetched: no query per document.
+        document.correspondent_rows = (
+            queries._resolve_party_rows(user, list(document.correspondents.all()), document, document.diary_id)
+            if document.view.parties else []
+        )
     files = web_queries.files_by_document(user, documents)
     parties = queries.case_parties(user, case) if view.parties else []
     may_edit = view.full and not case.is_voided and policy.may_edit_case(user, case)

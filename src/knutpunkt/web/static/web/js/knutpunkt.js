@@ -63,15 +63,16 @@
   function wireRegisterMode() {
     var form = document.querySelector("[data-register-form]");
     if (!form) { return; }
-    var groups = form.querySelectorAll("[data-show-for-mode]");
     function update() {
       var mode = checkedValue(form, "mode");
-      groups.forEach(function (group) {
+      // Looked up each time: HTMX may have swapped in parts (the Sekretess section).
+      form.querySelectorAll("[data-show-for-mode]").forEach(function (group) {
         var modes = group.getAttribute("data-show-for-mode").split(" ");
         group.hidden = !!mode && modes.indexOf(mode) === -1 && !group.querySelector(".field-has-error");
       });
     }
     form.querySelectorAll("input[type=radio][name='mode']").forEach(function (r) { r.addEventListener("change", update); });
+    document.body.addEventListener("htmx:afterSwap", update);
     update();
   }
 
