@@ -23,7 +23,13 @@ def test_import_and_export_commands(organisation, structure_data, tmp_path):
     for kind in ("json", "csv", "xlsx"):
         target = tmp_path / f"out.{kind}"
         call_command("export_classification", organisation="testby", format=kind, output=str(target), stderr=io.StringIO())
-        assert target.read_bytes() == services.export_as(active, kind)
+        if kind == "xlsx":
+            # An xlsx carries its save time (document properties, zip entries): compare what it holds.
+            from knutpunkt.classification import tabular
+
+            assert tabular.read_xlsx(io.BytesIO(target.read_bytes())) == tabular.read_xlsx(io.BytesIO(services.export_as(active, kind)))
+        else:
+            assert target.read_bytes() == services.export_as(active, kind)
     call_command("export_classification", organisation="testby", scheme=scheme.pk, format="json", output=str(tmp_path / "v1.json"),
                  stderr=io.StringIO())
     assert (tmp_path / "v1.json").read_bytes() == services.export_json(scheme)
