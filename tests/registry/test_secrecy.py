@@ -243,3 +243,20 @@ def test_a_file_marked_secret_on_its_own_needs_full_view(diary, case, registrato
     with pytest.raises(NotFound):
         file_queries.get_file(reader, "inte-ett-id")
     assert len(file_queries.files_of(registrator, doc)) == 2
+
+
+def test_parties_for_respects_parts_and_protected_identity(diary, case, registrator, sn_provision):
+    from knutpunkt.registry.models import Party
+    from knutpunkt.registry.queries import parties_for
+
+    open_party = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Öppen", last_name="Part")
+    hidden_identity = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Dold", last_name="Part", is_protected_identity=True)
+    services.add_party(case, open_party, "sokande", actor=registrator)
+    services.add_party(case, hidden_identity, "motpart", actor=registrator)
+    reader = user_with_role(diary, Role.LASARE)
+    assert set(parties_for(reader)) == {open_party}
+    secrecy.set_marking(case, actor=registrator, provisions=[sn_provision], secret_parts={"parties"}, reason="SoL")
+    assert set(parties_for(reader)) == set()
+    assert set(parties_for(registrator)) == {open_party}
+    outsider = user_with_role(DiaryFactory(), Role.REGISTRATOR)
+    assert set(parties_for(outsider)) == set()

@@ -290,12 +290,17 @@ def recently_registered_documents(user, limit: int = 20) -> QuerySet[Document]:
 
 
 def parties_for(user) -> QuerySet[Party]:
-    """Parties that appear in at least one case or document the reader can see."""
-    visible_cases = Case.objects.filter(policy.case_filter(user)).values("pk")
-    visible_docs = Document.objects.filter(policy.document_filter(user)).values("pk")
-    return Party.objects.filter(
-        Q(case_links__case_id__in=visible_cases) | Q(correspondence__document_id__in=visible_docs)
-    ).distinct()
+    """Parties the reader meets in a part they may see: in a case or document whose
+    parties are visible to them — and a skyddad identitet only where they hold the
+    right for that diary."""
+    reader = policy.reader_for(user)
+    via_cases = CaseParty.objects.filter(
+        policy.case_filter(user, prefix="case__") & policy.field_filter(user, "case", "parties", prefix="case__")
+    ).filter(_protected_party_ok(reader, "case__diary_id"))
+    via_documents = Correspondent.objects.filter(
+        policy.document_filter(user, prefix="document__") & policy.field_filter(user, "document", "parties", prefix="document__")
+    ).filter(_protected_party_ok(reader, "document__diary_id"))
+    return Party.objects.filter(Q(pk__in=via_cases.values("party_id")) | Q(pk__in=via_documents.values("party_id")))
 
 
 def journal_entries(user, diary, date_from: dt.date, date_to: dt.date) -> QuerySet[Document]:
