@@ -118,3 +118,12 @@ def test_fuzz_arbitrary_text_never_raises(engine, text):
     parse(text)
     keys(engine.match("cases", text))
     keys(engine.match("cases", text, ["public_title", "reference"]))
+
+
+def test_parsing():
+    assert [t.words for t in parse('Ansökan om "bygglov för" garage* -x (NOT) OR ÅRE').terms] == [
+        ("ansökan",), ("bygglov", "för"), ("garage",), ("x",), ("not",), ("or",), ("åre",),
+    ]
+    assert [t.words for t in parse("om och").terms] == [("om",), ("och",)]  # only stop words: kept
+    assert not parse("*** ---- 😀")
+    assert len(parse("ord" + " ord".join(str(i) for i in range(100))).terms) == 8

@@ -55,6 +55,12 @@ class Engine:
         giving a relevance score (higher is better; 0 when nothing matches)."""
         raise NotImplementedError
 
+    def scores(self, collection: str, query: str | ParsedQuery, fields: list[str] | None = None) -> dict[str, float]:
+        """Relevance of every document matching `query` in `fields`, keyed by the key
+        as the database stores it (see db_key) — one pass over the index, for ordering
+        a result set in Python (cheaper than a correlated score per row on SQLite)."""
+        raise NotImplementedError
+
     def stored(self, collection: str, keys: Iterable, fields: list[str]) -> dict[str, Fields]:
         """The indexed text of some documents, keyed by str(key) — for snippets of
         text that exists only in the index (extracted file text)."""

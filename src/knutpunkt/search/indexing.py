@@ -160,6 +160,21 @@ def rebuild(collection: str, *, batch: int = 2000, progress: Callable[[int, int,
     return done
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics after a rebuild. Without them SQLite starts
+    from the reader's diaries instead of the index's hits (seconds instead of
+    milliseconds at 100 000 cases)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA analysis_limit=1000")
+            cur.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            for name in BUILDERS:
+                cur.execute(f"ANALYZE search_index_{name}")
+
+
 def reindex_cases(ids: Iterable) -> None:
     """Reindex some cases and their documents now (for callers that cannot wait for
     the worker, e.g. tests or an import)."""

@@ -25,6 +25,13 @@ MAX_TERMS = 8
 MAX_WORD = 60
 MAX_PHRASE_WORDS = 6
 
+# Words too common to narrow anything ("ansökan om bygglov"): dropped as single-word
+# terms when other terms remain (kept inside phrases). Matching them as prefixes would
+# make the database collect nearly every case for nothing.
+STOP_WORDS = frozenset(
+    "och i att det som en på är av för med till den har de inte om ett men så från vid eller the of and".split()
+)
+
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 
@@ -86,4 +93,5 @@ def parse(text: str | None) -> ParsedQuery:
         pos = match.end()
     for word in words_of(text[pos:]):  # an unclosed quote is just a character
         add([word])
-    return ParsedQuery(tuple(terms))
+    useful = tuple(t for t in terms if t.is_phrase or t.words[0] not in STOP_WORDS)
+    return ParsedQuery(useful or tuple(terms))

@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from knutpunkt.access import policy
 
+from . import schema
 from .engine import get_engine
 from .parsing import ParsedQuery, parse
 from .snippets import Snippet, highlight
@@ -98,6 +100,20 @@ def _groups_q(engine, collection: str, term: ParsedQuery, groups) -> Q:
     return q
 
 
+def _one_subquery(match):
+    return match
+
+
+def _candidates(case_match, document_case_ids) -> Q:
+    """Cases where the term occurs anywhere, as ONE `id IN (… UNION …)`: a single
+    IN-subquery on the primary key is what makes the planners start from the index's
+    hits (with an OR of two, SQLite preferred scanning the reader's diaries)."""
+    if isinstance(case_match, RawSQL):
+        sql, params = document_case_ids.query.sql_with_params()
+        return Q(pk__in=RawSQL(f"{case_match.sql} UNION {sql}", [*case_match.params, *params]))
+    return Q(pk__in=case_match) | Q(pk__in=document_case_ids)
+
+
 def indexed_match_q(user, parsed: ParsedQuery) -> Q:
     """The index half of the match (see the module docstring)."""
     from knutpunkt.registry.models import Document
@@ -109,10 +125,13 @@ def indexed_match_q(user, parsed: ParsedQuery) -> Q:
     result = Q()
     for term in parsed.terms:
         one = ParsedQuery((term,))
-        documents = Document.objects.filter(visible_documents, case__isnull=False).filter(
-            _groups_q(engine, "documents", one, document_groups)
-        )
-        result &= _groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id"))
+        # A superset first — the term anywhere in the case or its documents — so the
+        # database starts from the index's hits instead of scanning every visible case;
+        # then the exact, field-by-field answer on those candidates.
+        document_hits = Document.objects.filter(pk__in=_one_subquery(engine.match("documents", one)), case__isnull=False)
+        candidates = _candidates(engine.match("cases", one), document_hits.order_by().values("case_id"))
+        documents = document_hits.filter(visible_documents).filter(_groups_q(engine, "documents", one, document_groups))
+        result &= candidates & (_groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id")))
     return result
 
 
@@ -143,6 +162,29 @@ def text_match_q(user, text: str | ParsedQuery) -> Q | None:
     return (indexed_match_q(user, parsed) & ~Q(pk__in=pending)) | (Q(pk__in=pending) & _unindexed_match_q(user, parsed))
 
 
+VISIBLE_RANK_FIELDS = ["reference", "title", "public_title", "description", "parties"]
+PUBLIC_RANK_FIELDS = ["reference", "public_title"]
+
+
+def _ranked_ids(user, qs: QuerySet, parsed: ParsedQuery) -> list[tuple[object, float]]:
+    """All matching case ids, best first: the engine scores every hit in one pass
+    (policy-aware as in rank_annotation), the database gives the matching ids and
+    which of them the reader sees in full; ties newest first."""
+    engine = get_engine()
+    full = engine.scores("cases", parsed, VISIBLE_RANK_FIELDS)
+    public = engine.scores("cases", parsed, PUBLIC_RANK_FIELDS)
+    spec = schema.get("cases")
+    rows = qs.annotate(
+        is_full=CaseWhen(When(policy.field_filter(user, "case", "full"), then=Value(True)), default=Value(False), output_field=BooleanField())
+    ).values_list("pk", "registered_at", "is_full")
+    scored = []
+    for pk, registered_at, is_full in rows.iterator(chunk_size=5000):
+        key = engine.db_key(spec, pk)
+        scored.append((-(full if is_full else public).get(key, 0.0), -registered_at.timestamp(), pk))
+    scored.sort()
+    return [(pk, -score) for score, _, pk in scored]
+
+
 def rank_annotation(user, text: str | ParsedQuery):
     """Relevance for ordering, from text the reader may see: all fields of cases they
     see in full, only reference and offentlig rubrik of the others (otherwise the order
@@ -150,9 +192,8 @@ def rank_annotation(user, text: str | ParsedQuery):
     parsed = text if isinstance(text, ParsedQuery) else parse(text)
     engine = get_engine()
     outer = f"{connection.ops.quote_name('registry_case')}.{connection.ops.quote_name('id')}"
-    visible = ["reference", "title", "public_title", "description", "parties"]
-    full = engine.rank_expression("cases", parsed, outer, visible)
-    public = engine.rank_expression("cases", parsed, outer, ["reference", "public_title"])
+    full = engine.rank_expression("cases", parsed, outer, VISIBLE_RANK_FIELDS)
+    public = engine.rank_expression("cases", parsed, outer, PUBLIC_RANK_FIELDS)
     return CaseWhen(When(policy.field_filter(user, "case", "full"), then=full), default=public, output_field=FloatField())
 
 
@@ -246,14 +287,18 @@ def search_cases(
     page_size = max(1, min(int(page_size or 25), MAX_PAGE_SIZE))
     pages = max(1, math.ceil(total / page_size))
     page = max(1, min(_int(page), pages))
-    if sort == "relevance" and parsed:
-        ordered = qs.annotate(rank=rank_annotation(user, parsed)).order_by("-rank", "-registered_at", "-pk")
-    else:
-        ordered = qs.annotate(rank=Value(0.0, output_field=FloatField())).order_by("-registered_at", "-pk")
     start = (page - 1) * page_size
-    items = list(
-        ordered.select_related("diary__authority", "process", "officer").prefetch_related("access_groups")[start : start + page_size]
-    )
+    rows = qs.select_related("diary__authority", "process", "officer").prefetch_related("access_groups")
+    if sort == "relevance" and parsed:
+        ranked = _ranked_ids(user, qs, parsed)[start : start + page_size]
+        by_pk = {c.pk: c for c in rows.filter(pk__in=[pk for pk, _ in ranked])}
+        items = []
+        for pk, score in ranked:
+            if pk in by_pk:
+                by_pk[pk].rank = score
+                items.append(by_pk[pk])
+    else:
+        items = list(rows.order_by("-registered_at", "-pk")[start : start + page_size])
     for case in items:
         case.view = policy.case_view(user, case)
         case.shown_title = policy.shown_title(case, case.view)

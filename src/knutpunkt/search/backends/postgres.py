@@ -145,6 +145,22 @@ class PostgresEngine(Engine):
             params + params,
         )
 
+    def scores(self, collection: str, query, fields: list[str] | None = None) -> dict:
+        parsed = self.parsed(query)
+        spec, chosen = self.fields_of(collection, fields)
+        if not parsed or not chosen:
+            return {}
+        q, params = tsquery(parsed)
+        vector = _vector_sql(chosen, spec)
+        sql = f"SELECT key, ts_rank({vector}, {q})::float FROM {table(spec.name)} WHERE all_tsv @@ {q}"
+        params = params + params
+        if list(chosen) != list(spec.fields):
+            sql += f" AND {vector} @@ {q}"
+            params = params + params[: len(params) // 2]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return dict(cur.fetchall())
+
     def stored(self, collection: str, keys: Iterable, fields: list[str]) -> dict[str, Fields]:
         spec, chosen = self.fields_of(collection, fields)
         keys = [self.db_key(spec, k) for k in keys]

@@ -131,6 +131,22 @@ class SqliteFtsEngine(Engine):
             [fts_query(parsed, chosen, spec.fields), spec.name],
         )
 
+    def scores(self, collection: str, query, fields: list[str] | None = None) -> dict:
+        parsed = self.parsed(query)
+        spec, chosen = self.fields_of(collection, fields)
+        if not parsed or not chosen:
+            return {}
+        tbl = table(spec.name)
+        weights = ", ".join(str(schema.WEIGHT_NUMBERS[spec.weight(f)] if f in chosen else 0.0) for f in spec.fields)
+        with connection.cursor() as cur:
+            # CROSS JOIN keeps the FTS table as the outer loop, where bm25 may be used.
+            cur.execute(
+                f"SELECT search_key.key, -bm25({tbl}, {weights}) FROM {tbl} CROSS JOIN search_key "
+                f"ON search_key.id = {tbl}.rowid WHERE {tbl} MATCH %s",
+                [fts_query(parsed, chosen, spec.fields)],
+            )
+            return dict(cur.fetchall())
+
     def stored(self, collection: str, keys: Iterable, fields: list[str]) -> dict[str, Fields]:
         spec, chosen = self.fields_of(collection, fields)
         keys = [self.db_key(spec, k) for k in keys]

@@ -29,3 +29,4 @@ class Command(BaseCommand):
 
             done = indexing.rebuild(name, batch=batch, progress=progress if options["verbosity"] else None)
             self.stdout.write(self.style.SUCCESS(f"{name}: {done} indexerade."))
+        indexing.analyze()
