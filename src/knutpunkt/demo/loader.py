@@ -105,12 +105,31 @@ def load_demo(
         loader.catalogue = Catalogue((structure or default_structure)(loader.world.organisation))
         loader.load_cases(cases)
         loader.load_loose_documents(max(1, cases // 25) if cases >= 10 else 0)
+    publish_demo_diaries(loader.world.organisation)
     summary = loader.summary
     summary.users = len(loader.world.users)
     summary.parties = Party.objects.filter(organisation=loader.world.organisation).count()
     summary.process_match = loader.catalogue.matched / max(1, loader.catalogue.lookups)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+PUBLISHED_AUTHORITIES = ("KF", "KS", "BN", "MN", "TN")  # not SN: its diary is almost all secret
+
+
+def publish_demo_diaries(organisation) -> None:
+    """Switch on the public diary for the demo's authorities (each receives its own
+    disclosure requests) and publish what is due."""
+    from knutpunkt.organisations.models import Authority
+    from knutpunkt.publicdiary.models import PublicationSettings
+    from knutpunkt.publicdiary.services import publish_all
+
+    for authority in Authority.objects.filter(organisation=organisation, code__in=PUBLISHED_AUTHORITIES):
+        PublicationSettings.objects.update_or_create(
+            authority=authority,
+            defaults={"enabled": True, "request_diary": authority.diaries.order_by("pk").first(), "delay_hours": 24},
+        )
+    publish_all()
 
 
 @dataclass

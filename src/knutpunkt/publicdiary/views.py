@@ -147,10 +147,12 @@ def request_status(request, token):
 @limited("page")
 @require_http_methods(["GET", "HEAD"])
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /diarium/?", "Disallow: /diarium/begar/", "Disallow: /diarium/begaran/",
+    # Served at /robots.txt too: only the public diary is for crawlers, never staff pages.
+    lines = ["User-agent: *", "Allow: /diarium/", "Disallow: /diarium/?", "Disallow: /diarium/begar/", "Disallow: /diarium/begaran/",
              "Disallow: /diarium/handlaggning/", "Disallow: /api/public/"]
     for authority_id in sorted(queries.noindex_authority_ids()):
         lines.append(f"Disallow: {reverse('publicdiary:authority', args=[authority_id])}")
+    lines.append("Disallow: /")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
