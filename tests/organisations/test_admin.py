@@ -221,3 +221,24 @@ def test_local_admin_cannot_make_a_global_admin(client, two_authorities):
                                                 "role_assignments-TOTAL_FORMS": "0", "role_assignments-INITIAL_FORMS": "0"})
     user.refresh_from_db()
     assert not user.is_global_admin and not user.is_superuser
+
+
+def test_privilege_changes_in_the_user_admin_are_audited(client, boss):
+    from knutpunkt.core.models import AuditEntry
+
+    target = UserFactory(username="kim")
+    client.force_login(boss)
+    page = client.get(url(User, "change", target.pk))
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, (list, tuple))}
+    data.update({"username": "kim", "is_global_admin": "on", "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"})
+    for prefix_form in page.context["inline_admin_formsets"]:
+        management = prefix_form.formset.management_form
+        for name, field in management.fields.items():
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, field.initial)
+    data.pop("password", None)
+    data.pop("last_login", None)
+    response = client.post(url(User, "change", target.pk), data)
+    assert response.status_code == 302, getattr(response, "context", {}) and response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(action="user.privileges_changed")
+    assert entry.actor == boss and entry.details["changes"]["is_global_admin"] == [False, True]

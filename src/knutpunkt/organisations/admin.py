@@ -18,6 +18,9 @@ from . import services
 from .models import Authority, Diary, NumberSeries, Organisation, Role, RoleAssignment, Unit, User
 
 
+PRIVILEGE_FIELDS = ("is_global_admin", "is_superuser", "is_staff", "is_active")
+
+
 class GlobalAdminOnly:
     """Permissions from our roles, not Django's permission tables: global administrators
     (is_global_admin or superuser) may do everything, nobody else anything."""
@@ -293,7 +296,16 @@ class UserAdmin(LocalAdminScope, DjangoUserAdmin):
                 obj.organisation_id = request.user.organisation_id or next(iter(orgs), None)
         elif obj.is_global_admin:
             obj.is_staff = True  # a global administrator works in these pages
+        before = {}
+        if change and obj.pk:
+            before = User.objects.filter(pk=obj.pk).values(*PRIVILEGE_FIELDS).first() or {}
         super().save_model(request, obj, form, change)
+        changes = {f: [before.get(f), getattr(obj, f)] for f in PRIVILEGE_FIELDS if before.get(f, False) != getattr(obj, f)}
+        if changes:
+            # Privileges are roles too: who made whom an administrator, or disabled them, is audited.
+            from knutpunkt.core import audit
+
+            audit.log("user.privileges_changed", actor=request.user, obj=obj, details={"changes": changes})
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:
