@@ -242,3 +242,15 @@ def test_privilege_changes_in_the_user_admin_are_audited(client, boss):
     assert response.status_code == 302, getattr(response, "context", {}) and response.context["adminform"].form.errors
     entry = AuditEntry.objects.get(action="user.privileges_changed")
     assert entry.actor == boss and entry.details["changes"]["is_global_admin"] == [False, True]
+
+
+def test_admin_never_shows_a_protected_identity_without_the_right(client, boss, registered, diary, registrator):
+    case, document = registered
+    hidden = Party.objects.create(organisation=diary.authority.organisation, kind="person", first_name="Gömd", last_name="Skyddsdottir", is_protected_identity=True)
+    registry.add_party(case, hidden, "motpart", actor=registrator)
+    client.force_login(boss)
+    for address in (url(Party), url(Case, "change", case.pk), url(Document, "change", document.pk)):
+        response = client.get(address, follow=True)
+        assert "Skyddsdottir" not in response.content.decode(), address
+    assert client.get(url(Party) + "?q=Skyddsdottir").context["cl"].result_count == 0
+    assert client.get(url(Party, "change", hidden.pk)).status_code in (302, 404)

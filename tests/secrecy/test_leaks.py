@@ -199,11 +199,7 @@ def links_in_location(response) -> list[str]:
 
 # Leaks found and not fixed yet, by reader: the test stays red-flagged (strict xfail), so
 # it turns into a failure the moment the leak is fixed and the mark can go.
-KNOWN_LEAKS = {
-    "global_admin": "LEAK: /admin/registry/party/ (changelist, ?q= search, change and history pages) shows the name and "
-                    "address of a party with skyddad identitet to a global administrator without the explicit right "
-                    "(docs/secrecy.md rule 5: also system administrators); registry/admin.py PartyAdmin",
-}
+KNOWN_LEAKS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("reader_name", [

@@ -48,10 +48,26 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class CasePartyInline(ReadOnlyInline):
+class PartyNameMixin:
+    """Inlines show a party by the name the policy gives this reader ("Skyddad
+    identitet" without the explicit right). Inline instances are made per request, so
+    the request can be kept for the display method."""
+
+    def get_queryset(self, request):
+        self._request = request
+        return super().get_queryset(request).select_related("party")
+
+    @admin.display(description="part")
+    def shown_party(self, obj):
+        diary_id = obj.case.diary_id if hasattr(obj, "case_id") and obj.case_id else obj.document.diary_id
+        return policy.party_name(self._request.user, obj.party, diary_id)
+
+
+class CasePartyInline(PartyNameMixin, ReadOnlyInline):
     model = CaseParty
-    fields = ("party", "role", "added_at")
+    fields = ("shown_party", "role", "added_at")
     readonly_fields = fields
+    show_change_link = False
 
 
 class DocumentInline(ReadOnlyInline):
@@ -75,10 +91,11 @@ class CaseAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).filter(policy.case_filter(request.user))
 
 
-class CorrespondentInline(ReadOnlyInline):
+class CorrespondentInline(PartyNameMixin, ReadOnlyInline):
     model = Correspondent
-    fields = ("party", "role")
+    fields = ("shown_party", "role")
     readonly_fields = fields
+    show_change_link = False
 
 
 @admin.register(Document)
@@ -102,6 +119,15 @@ class PartyAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "is_protected_identity", "organisation")
     search_fields = ("last_name", "first_name", "organisation_name", "=personal_number", "=org_number")
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The admin is a read surface like any other: only parties met where the policy
+        # shows parties, and a skyddad identitet only with the explicit right — also for
+        # global administrators (docs/secrecy.md, rule 5).
+        from . import queries
+
+        visible = queries.parties_for(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
 
 @admin.register(CaseEvent)
