@@ -275,10 +275,11 @@ def test_one_file_marked_through_the_page(reg_client, client, diary, registrator
     assert client.post(url, {f"{prefix}-secret": "0", f"{prefix}-reason": "x"}).status_code == 404  # hidden from them
 
 
-def test_who_opened_link_for_registrators_and_global_admins(client, diary, case):
+def test_who_opened_link_for_those_the_audit_admin_lets_in(client, diary, case):
     url = reverse("web:case_detail", args=[case.pk])
     link = f"/admin/core/auditentry/?object_id={case.pk}"
-    for user, shown in ((user_with_role(diary, Role.REGISTRATOR), True), (user_with_role(diary, Role.HANDLAGGARE), False),
+    for user, shown in ((user_with_role(diary, Role.LOKAL_ADMIN), True), (user_with_role(diary, Role.REGISTRATOR), False),
+                        (user_with_role(diary, Role.HANDLAGGARE), False),
                         (user_with_role(diary, Role.LASARE), False), (UserFactory(is_global_admin=True), True)):
         client.force_login(user)
         html = html_of(client.get(url))

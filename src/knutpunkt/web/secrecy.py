@@ -212,12 +212,14 @@ def describe(protection: Protection) -> list[str]:
 
 # --- the panel --------------------------------------------------------------------------
 
-WHO_OPENED_ROLES = frozenset({Role.REGISTRATOR, Role.LOKAL_ADMIN})
+# Only those the audit log admin lets in are offered the link (registrators have no
+# admin access; they ask their local administrator).
+WHO_OPENED_ROLES = frozenset({Role.LOKAL_ADMIN})
 
 
 def may_see_who_opened(user, case) -> bool:
-    """Registrators (and local administrators) of the case's diary and global
-    administrators are offered the link to who opened it."""
+    """Local administrators of the case's diary and global administrators are offered
+    the link to who opened it."""
     reader = policy.reader_for(user)
     return reader.is_global_admin or reader.has_role(case.diary_id, WHO_OPENED_ROLES)
 
