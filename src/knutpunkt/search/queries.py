@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case as CaseWhen
-from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from knutpunkt.access import policy
@@ -43,6 +43,7 @@ from .parsing import ParsedQuery, parse
 from .snippets import Snippet, highlight
 
 MAX_PAGE_SIZE = 100
+MATERIALIZE_LIMIT = 20_000  # matches counted for facets by id list (SQLite allows 32 766 parameters); beyond, the match runs again
 SORTS = ("relevance", "date")
 
 
@@ -100,38 +101,46 @@ def _groups_q(engine, collection: str, term: ParsedQuery, groups) -> Q:
     return q
 
 
-def _one_subquery(match):
-    return match
-
-
-def _candidates(case_match, document_case_ids) -> Q:
-    """Cases where the term occurs anywhere, as ONE `id IN (… UNION …)`: a single
-    IN-subquery on the primary key is what makes the planners start from the index's
-    hits (with an OR of two, SQLite preferred scanning the reader's diaries)."""
+def _candidates(case_match, document_case_ids, pending_case_ids) -> Q:
+    """Cases where the term occurs anywhere (or whose changes are not indexed yet), as
+    ONE `id IN (… UNION …)` at the top level of the query: that is what lets the
+    planners start from the index's hits instead of scanning every visible case (an OR
+    of subqueries, or one nested under the OR below, made both SQLite and PostgreSQL
+    scan the reader's diaries: seconds instead of milliseconds at 100 000 cases)."""
     if isinstance(case_match, RawSQL):
-        sql, params = document_case_ids.query.sql_with_params()
-        return Q(pk__in=RawSQL(f"{case_match.sql} UNION {sql}", [*case_match.params, *params]))
-    return Q(pk__in=case_match) | Q(pk__in=document_case_ids)
+        parts, params = [case_match.sql], list(case_match.params)
+        for qs in (document_case_ids, pending_case_ids):
+            sql, more = qs.query.sql_with_params()
+            parts.append(sql)
+            params += more
+        return Q(pk__in=RawSQL(" UNION ".join(parts), params))
+    return Q(pk__in=case_match) | Q(pk__in=document_case_ids) | Q(pk__in=pending_case_ids)
 
 
-def indexed_match_q(user, parsed: ParsedQuery) -> Q:
-    """The index half of the match (see the module docstring)."""
+def _term_parts(user, parsed: ParsedQuery):
+    """Per term: (candidates, exact) — see text_match_q."""
     from knutpunkt.registry.models import Document
 
     engine = get_engine()
     reader = policy.reader_for(user)
     case_groups, document_groups = _case_groups(user, reader), _document_groups(user, reader)
     visible_documents = policy.document_filter(user)
-    result = Q()
     for term in parsed.terms:
         one = ParsedQuery((term,))
-        # A superset first — the term anywhere in the case or its documents — so the
-        # database starts from the index's hits instead of scanning every visible case;
-        # then the exact, field-by-field answer on those candidates.
-        document_hits = Document.objects.filter(pk__in=_one_subquery(engine.match("documents", one)), case__isnull=False)
-        candidates = _candidates(engine.match("cases", one), document_hits.order_by().values("case_id"))
+        document_hits = Document.objects.filter(pk__in=engine.match("documents", one), case__isnull=False)
+        candidates = _candidates(
+            engine.match("cases", one), document_hits.order_by().values("case_id"), _pending_case_ids().order_by()
+        )
         documents = document_hits.filter(visible_documents).filter(_groups_q(engine, "documents", one, document_groups))
-        result &= candidates & (_groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id")))
+        exact = _groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id"))
+        yield candidates, exact
+
+
+def indexed_match_q(user, parsed: ParsedQuery) -> Q:
+    """The index half of the match (see the module docstring)."""
+    result = Q()
+    for candidates, exact in _term_parts(user, parsed):
+        result &= candidates & exact
     return result
 
 
@@ -159,30 +168,32 @@ def text_match_q(user, text: str | ParsedQuery) -> Q | None:
     if not parsed:
         return None
     pending = _pending_case_ids()
-    return (indexed_match_q(user, parsed) & ~Q(pk__in=pending)) | (Q(pk__in=pending) & _unindexed_match_q(user, parsed))
+    candidates, exact = Q(), Q()
+    for term_candidates, term_exact in _term_parts(user, parsed):
+        candidates &= term_candidates
+        exact &= term_exact
+    return candidates & ((exact & ~Q(pk__in=pending)) | (Q(pk__in=pending) & _unindexed_match_q(user, parsed)))
 
 
 VISIBLE_RANK_FIELDS = ["reference", "title", "public_title", "description", "parties"]
 PUBLIC_RANK_FIELDS = ["reference", "public_title"]
 
 
-def _ranked_ids(user, qs: QuerySet, parsed: ParsedQuery) -> list[tuple[object, float]]:
-    """All matching case ids, best first: the engine scores every hit in one pass
-    (policy-aware as in rank_annotation), the database gives the matching ids and
-    which of them the reader sees in full; ties newest first."""
+def _rank(rows, parsed: ParsedQuery) -> list[tuple[object, float]]:
+    """(pk, score) best first, from rows (pk, registered_at, is_full): the engine scores
+    every hit in one pass — over all visible fields for cases the reader sees in full,
+    over reference and offentlig rubrik for the others (as in rank_annotation); ties
+    newest first."""
     engine = get_engine()
     full = engine.scores("cases", parsed, VISIBLE_RANK_FIELDS)
     public = engine.scores("cases", parsed, PUBLIC_RANK_FIELDS)
     spec = schema.get("cases")
-    rows = qs.annotate(
-        is_full=CaseWhen(When(policy.field_filter(user, "case", "full"), then=Value(True)), default=Value(False), output_field=BooleanField())
-    ).values_list("pk", "registered_at", "is_full")
     scored = []
-    for pk, registered_at, is_full in rows.iterator(chunk_size=5000):
-        key = engine.db_key(spec, pk)
-        scored.append((-(full if is_full else public).get(key, 0.0), -registered_at.timestamp(), pk))
+    for pk, registered_at, is_full in rows:
+        score = (full if is_full else public).get(engine.db_key(spec, pk), 0.0)
+        scored.append((-score, -registered_at.timestamp(), str(pk), pk))
     scored.sort()
-    return [(pk, -score) for score, _, pk in scored]
+    return [(pk, -score) for score, _, _, pk in scored]
 
 
 def rank_annotation(user, text: str | ParsedQuery):
@@ -283,28 +294,41 @@ def search_cases(
 
     parsed = parse(text)
     qs = filtered_cases(user, parsed, **filters)
-    total = qs.count()
-    page_size = max(1, min(int(page_size or 25), MAX_PAGE_SIZE))
+    # The match runs ONCE: its ids (with date and full-view flag) come back to Python,
+    # are ordered here, and the facets count over `pk IN (those ids)` — instead of the
+    # database evaluating the full-text match again for the count, the page and every facet.
+    rows = list(
+        qs.annotate(
+            is_full=CaseWhen(When(policy.field_filter(user, "case", "full"), then=Value(True)), default=Value(False), output_field=BooleanField())
+        ).values_list("pk", "registered_at", "is_full")
+    )
+    total = len(rows)
+    page_size = max(1, min(_int(page_size or 25), MAX_PAGE_SIZE))
     pages = max(1, math.ceil(total / page_size))
     page = max(1, min(_int(page), pages))
     start = (page - 1) * page_size
-    rows = qs.select_related("diary__authority", "process", "officer").prefetch_related("access_groups")
     if sort == "relevance" and parsed:
-        ranked = _ranked_ids(user, qs, parsed)[start : start + page_size]
-        by_pk = {c.pk: c for c in rows.filter(pk__in=[pk for pk, _ in ranked])}
-        items = []
-        for pk, score in ranked:
-            if pk in by_pk:
-                by_pk[pk].rank = score
-                items.append(by_pk[pk])
+        ranked = _rank(rows, parsed)
     else:
-        items = list(rows.order_by("-registered_at", "-pk")[start : start + page_size])
+        ranked = [(pk, 0.0) for pk, _, _ in sorted(rows, key=lambda r: (r[1], str(r[0])), reverse=True)]
+    ranked = ranked[start : start + page_size]
+    by_pk = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[pk for pk, _ in ranked])
+        .select_related("diary__authority", "process", "officer").prefetch_related("access_groups")
+    }
+    items = []
+    for pk, score in ranked:
+        if pk in by_pk:
+            by_pk[pk].rank = score
+            items.append(by_pk[pk])
+    matched = Case.objects.filter(pk__in=[r[0] for r in rows]) if total <= MATERIALIZE_LIMIT else qs
     for case in items:
         case.view = policy.case_view(user, case)
         case.shown_title = policy.shown_title(case, case.view)
     return SearchResult(
         items=items, total=total, page=page, page_size=page_size,
-        facets=facets_for(user, qs, include_voided=filters.get("include_voided", False)) if with_facets else {},
+        facets=facets_for(user, matched, include_voided=filters.get("include_voided", False)) if with_facets else {},
         snippets=snippets_for(user, items, parsed), query=parsed,
     )
 
@@ -330,10 +354,16 @@ def facets_for(user, qs: QuerySet, *, include_voided: bool = False) -> dict[str,
     processes = grouped("process_id")
     titles = {c.pk: f"{c.code} {c.title}" for c in Class.objects.filter(pk__in=[p for p, _ in processes if p])}
     statuses = dict(Case.Status.choices)
-    documents = Document.objects.filter(policy.document_filter(user), case_id__in=qs.order_by().values("pk"))
+    # One count per direction with EXISTS: PostgreSQL planned "documents whose case is
+    # among the matches" as a nested loop over the whole match (minutes at 100 000 cases).
+    documents = Document.objects.filter(policy.document_filter(user), case_id=OuterRef("pk"))
     if not include_voided:
         documents = documents.filter(voided_at__isnull=True)
-    directions = documents.order_by().values("direction").annotate(n=Count("case_id", distinct=True)).values_list("direction", "n")
+    directions = []
+    for direction in Document.Direction.values:
+        n = qs.filter(Exists(documents.filter(direction=direction))).count()
+        if n:
+            directions.append((direction, n))
     labels = dict(Document.Direction.choices)
 
     def by_count(values):

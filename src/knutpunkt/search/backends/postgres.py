@@ -65,10 +65,12 @@ def tsquery(parsed: ParsedQuery) -> tuple[str, list]:
     return "(" + " && ".join(parts) + ")", params
 
 
-def _vector_sql(fields: list[str], spec: schema.Collection, alias: str = "") -> str:
+def _vector_sql(fields: list[str], spec: schema.Collection, alias: str = "", weighted: bool = True) -> str:
     prefix = f"{alias}." if alias else ""
     if list(fields) == list(spec.fields):
         return f"{prefix}all_tsv"
+    if not weighted:  # for matching, weights do not matter
+        return fields and " || ".join(f"coalesce({prefix}{f}_tsv, '')" for f in fields) if len(fields) > 1 else f"{prefix}{fields[0]}_tsv"
     return "(" + " || ".join(f"setweight(coalesce({prefix}{f}_tsv, ''), '{spec.weight(f)}')" for f in fields) + ")"
 
 
@@ -128,7 +130,7 @@ class PostgresEngine(Engine):
         q, params = tsquery(parsed)
         sql = f"SELECT key FROM {table(spec.name)} WHERE all_tsv @@ {q}"
         if list(chosen) != list(spec.fields):
-            sql += f" AND {_vector_sql(chosen, spec)} @@ {q}"
+            sql += f" AND ({_vector_sql(chosen, spec, weighted=False)}) @@ {q}"
             params = params + params
         return RawSQL(sql, params)
 
