@@ -159,6 +159,7 @@ def print_table(results: list[dict], n: int) -> None:
 def child(args) -> int:
     vendor = args._child
     work = Path(tempfile.mkdtemp(prefix=f"knutpunkt-bench-{vendor}-"))
+    (work / "static").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT
     env = {
         "KNUTPUNKT_DATA_DIR": str(work),
         "KNUTPUNKT_SECRET_KEY": "benchmark-only-" + "x" * 40,
