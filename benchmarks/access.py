@@ -332,7 +332,6 @@ def _bare_text(qs, word: str):
 
     try:
         from knutpunkt.search.engine import get_engine
-        from knutpunkt.search.queries import _candidates
     except ImportError:
         doc_ids = Document.objects.filter(Q(title__icontains=word) | Q(public_title__icontains=word)).values("case_id")
         return qs.filter(
@@ -341,7 +340,7 @@ def _bare_text(qs, word: str):
         )
     engine = get_engine()
     documents = Document.objects.filter(pk__in=engine.match("documents", word), case__isnull=False).order_by().values("case_id")
-    return qs.filter(_candidates(engine.match("cases", word), documents))
+    return qs.filter(Q(pk__in=engine.match("cases", word)) | Q(pk__in=documents))
 
 
 def _sql_runner(qs):

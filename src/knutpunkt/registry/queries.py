@@ -189,7 +189,8 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
     if criteria.direction:
         documents = Document.objects.filter(policy.document_filter(user), direction=criteria.direction, case__isnull=False)
         qs = qs.filter(pk__in=documents.values("case_id"))
-    qs = qs.prefetch_related(CASE_PARTIES_PREFETCH)
+    # access_groups: the policy's per-row answer for a restricted case asks for them.
+    qs = qs.prefetch_related(CASE_PARTIES_PREFETCH, "access_groups")
     if criteria.sort == "relevance" and match is not None:
         from knutpunkt.search.queries import rank_annotation
 
