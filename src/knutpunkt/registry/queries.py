@@ -235,9 +235,8 @@ def _text_q(user, word: str) -> Q:
     )
 
 
-def _party_case_ids(user, text: str):
-    """Cases where a matching party appears in a part the reader may see. A party with
-    skyddad identitet is matched only in diaries where the reader has that right."""
+def party_text_q(text: str) -> Q:
+    """Parties matching a search text: an identity number (normalised) or name words."""
     from .identity import normalise_org_number, normalise_personal_number
     from knutpunkt.core.errors import RuleViolation
 
@@ -252,8 +251,14 @@ def _party_case_ids(user, text: str):
                 pass
     for word in text.split()[:5]:
         q |= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(organisation_name__icontains=word)
+    return q
+
+
+def _party_case_ids(user, text: str):
+    """Cases where a matching party appears in a part the reader may see. A party with
+    skyddad identitet is matched only in diaries where the reader has that right."""
     reader = policy.reader_for(user)
-    party_ids = Party.objects.filter(q).values("pk")
+    party_ids = Party.objects.filter(party_text_q(text)).values("pk")
     via_case = CaseParty.objects.filter(party_id__in=party_ids).filter(
         policy.case_filter(user, prefix="case__") & policy.field_filter(user, "case", "parties", prefix="case__")
     ).filter(_protected_party_ok(reader, "case__diary_id"))

@@ -5,18 +5,14 @@ caller may see (as the case page would show them), and a party with skyddad iden
 caller with that right in one of those diaries.
 """
 
-import re
-
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from knutpunkt.access import policy
 from knutpunkt.core import audit
-from knutpunkt.core.errors import DomainError, NotFound, RuleViolation
-from knutpunkt.registry.identity import normalise_org_number, normalise_personal_number
-from knutpunkt.registry.models import CaseParty, Correspondent, Party
+from knutpunkt.core.errors import NotFound, RuleViolation
+from knutpunkt.registry import queries
+from knutpunkt.registry.models import Party
 from knutpunkt.registry.parties import find_or_create_party
 
 from .. import lookups
@@ -30,43 +26,14 @@ PARTY_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, desc
 
 
 def visible_parties(user):
-    """Parties the caller meets as the case and document pages show them: in a case or
-    document whose parties the policy lets them see — and a party with skyddad
-    identitet only where, in that same case or document, they also have the right to
-    see who it is (one subquery per relation, so the two conditions hold for one row)."""
-    reader = policy.reader_for(user)
-    protected_ok = sorted(reader.protected_identity_diaries)
-
-    def identity_ok(diary_path: str) -> Q:
-        allowed = Q(party__is_protected_identity=False)
-        if protected_ok:
-            allowed |= Q(**{f"{diary_path}__in": protected_ok})
-        return allowed
-
-    via_cases = CaseParty.objects.filter(
-        policy.case_filter(user, prefix="case__") & policy.field_filter(user, "case", "parties", prefix="case__")
-    ).filter(identity_ok("case__diary_id")).values("party_id")
-    via_documents = Correspondent.objects.filter(
-        policy.document_filter(user, prefix="document__") & policy.field_filter(user, "document", "parties", prefix="document__")
-    ).filter(identity_ok("document__diary_id")).values("party_id")
-    return Party.objects.filter(Q(pk__in=via_cases) | Q(pk__in=via_documents))
+    """Parties the caller meets as the case and document pages show them (the policy's
+    parties part; a skyddad identitet only with the right in that same diary)."""
+    return queries.parties_for(user)
 
 
 def _search(qs, text: str):
     text = text.strip()
-    if not text:
-        return qs
-    q = Q()
-    digits = re.sub(r"[\s\-+]", "", text)
-    if digits.isdigit() and len(digits) in (10, 12):
-        for normalise, field in ((normalise_personal_number, "personal_number"), (normalise_org_number, "org_number")):
-            try:
-                q |= Q(**{field: normalise(text)})
-            except DomainError:
-                pass
-    for word in text.split()[:5]:
-        q |= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(organisation_name__icontains=word)
-    return qs.filter(q)
+    return qs.filter(queries.party_text_q(text)) if text else qs
 
 
 def _existing(organisation, party_input) -> bool:
