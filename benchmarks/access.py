@@ -71,12 +71,16 @@ def main(argv=None) -> int:
     parser.add_argument("--pg-db", default=BENCH_DB, help=f"name of the PostgreSQL database (default {BENCH_DB})")
     parser.add_argument("--explain", action="store_true", help="print the query plans of the policy queries at the last size")
     parser.add_argument("--only", help="query types to run, comma-separated (default all)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="no text search: neither the search index is built (long at 1M) nor the search queries timed")
     parser.add_argument("--_child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.smoke:
         args.cases, args.reps, args.budget, args.postgres = "2000", 3, 1.0, None
         args.no_sqlite = False
     sizes = sorted(int(s) for s in args.cases.split(",") if s.strip())
+    if args.no_search:
+        args.only = ",".join(q for q in (args.only or "list,count,api_list").split(",") if "search" not in q)
     if args._child:
         return child(args, sizes)
 
@@ -94,6 +98,8 @@ def main(argv=None) -> int:
                 cmd += [flag, value]
         if args.explain:
             cmd.append("--explain")
+        if args.no_search:
+            cmd.append("--no-search")
         print(f"… {vendor}: {', '.join(map(str, sizes))} cases", file=sys.stderr, flush=True)
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
         for line in proc.stdout.splitlines():
@@ -209,7 +215,7 @@ def progress(cases, docs, seconds):
         print(f"    {cases:>9} cases, {docs:>9} documents, {seconds:6.0f} s", file=sys.stderr, flush=True)
 
 
-def top_up(target: int, vendor: str) -> dict:
+def top_up(target: int, vendor: str, *, search: bool = True) -> dict:
     """Generate until the database holds `target` cases; then refresh the planner's
     statistics, as autovacuum / `PRAGMA optimize` would on a live system."""
     from django.db import connection
@@ -223,7 +229,7 @@ def top_up(target: int, vendor: str) -> dict:
         print(f"  generating {target - have} cases (have {have}) …", file=sys.stderr, flush=True)
         result = generate(cases=target - have, seed=1 + have, progress=progress)
         seconds = result.seconds
-    index_seconds = build_search_index()
+    index_seconds = build_search_index() if search else None
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -481,7 +487,7 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
     readers = None
     out = []
     for i, size in enumerate(sizes):
-        info = top_up(size, vendor)
+        info = top_up(size, vendor, search=not args.no_search)
         if readers is None:
             readers = Readers()
         granted = readers.grant_group()
