@@ -7,7 +7,7 @@ from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "access.py"
 ROW = re.compile(
-    r"^sqlite\s+(?P<cases>\d+)\s+(?P<query>\w+)\s+(?P<reader>\w+)\s+(?P<median>[\d.]+)\s+(?P<p95>[\d.]+)\s+(?P<rows>\d+)\s+"
+    r"^sqlite\s+(?P<cases>\d+)\s+(?P<query>\w+)\s+(?P<reader>\w+)\s+(?P<median>[\d.]+)\s+(?P<p95>[\d.]+)\s+(?P<min>[\d.]+)\s+(?P<rows>\d+)\s+"
     r"(?P<orm>[\d.]+)\s+(?P<sql>[\d.]+)\s+(?P<ratio>[\d.]+)\s*$",
     re.M,
 )
