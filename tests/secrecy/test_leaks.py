@@ -130,9 +130,9 @@ def entry_points(world, secrets) -> list[str]:
             "/admin/", "/diarium/", "/diarium/flode.atom", "/api/public/v1/entries/",
             f"/diarium/m/{world.authority.pk}/", f"/diarium/m/{world.authority.pk}/flode.atom",
             f"/diarieutdrag/?diary={world.diary.pk}&{period}&format=csv", f"/diarieutdrag/?diary={world.diary.pk}&{period}&format=pdf",
-            f"/api/v1/diaries/{world.diary.prefix}/journal/?{period}",
-            f"/api/v1/diaries/{world.diary.prefix}/journal/?{period}&format=csv",
-            f"/api/v1/diaries/{world.diary.prefix}/journal/?{period}&format=pdf"]
+            f"/api/v1/diaries/{world.diary.pk}/journal/?from={today}&to={today}&format=csv",
+            f"/api/v1/diaries/{world.diary.pk}/journal/?from={today}&to={today}&format=pdf",
+            f"/api/v1/diaries/{world.diary.pk}/"]
     for secret in secrets.values():
         core = secret.marker
         case, document, file, party = secret.case, secret.document, secret.file, secret.party
