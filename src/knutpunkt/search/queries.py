@@ -232,51 +232,41 @@ class SearchResult:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def filtered_cases(
-    user,
-    text: str | ParsedQuery = "",
-    *,
-    diary_id: int | None = None,
-    process_id: int | None = None,
-    status: str = "",
-    year: int | None = None,
-    direction: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    include_voided: bool = False,
-) -> QuerySet:
-    """The policy-filtered cases matching text and filters (unordered)."""
-    from knutpunkt.registry.models import Case, Document
+FILTERS = (
+    "reference", "party", "diary_id", "process_id", "officer_id", "status", "year", "direction",
+    "date_from", "date_to", "include_voided",
+)
 
-    qs = Case.objects.filter(policy.case_filter(user))
-    if not include_voided:
-        qs = qs.filter(voided_at__isnull=True)
+
+def filtered_cases(user, text: str | ParsedQuery = "", **filters) -> QuerySet:
+    """The policy-filtered cases matching text and filters (unordered). Filters are the
+    fields of registry.queries.CaseSearch (reference, party, diary_id, process_id,
+    officer_id, status — "open" or a Case.Status —, year, direction — cases with a
+    visible document of it —, date_from, date_to, include_voided); unknown names raise
+    TypeError, empty values filter nothing."""
+    from knutpunkt.registry.queries import CaseSearch
+    from knutpunkt.registry.queries import search_cases as registry_search
+
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise TypeError(f"unknown search filters: {sorted(unknown)}")
+    criteria = CaseSearch(**{k: v for k, v in filters.items() if v not in (None, "")})
+    qs = registry_search(user, criteria).prefetch_related(None).order_by()
     match = text_match_q(user, text)
     if match is not None:
         qs = qs.filter(match)
-    if diary_id:
-        qs = qs.filter(diary_id=diary_id)
-    if process_id:
-        qs = qs.filter(process_id=process_id)
-    if status == "open":
-        qs = qs.filter(status__in=Case.OPEN_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if year:
-        qs = qs.filter(year=year)
-    if date_from:
-        qs = qs.filter(opened_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(opened_date__lte=date_to)
-    if direction:
-        documents = Document.objects.filter(policy.document_filter(user), direction=direction, case__isnull=False)
-        qs = qs.filter(pk__in=documents.values("case_id"))
     return qs
+
+
+def criteria_filters(criteria) -> dict:
+    """The filters of a registry.queries.CaseSearch, as keyword arguments for
+    filtered_cases/search_cases (its text and sort are passed on their own)."""
+    return {name: getattr(criteria, name) for name in FILTERS}
 
 
 def search_cases(
     user,
-    text: str = "",
+    text="",
     *,
     sort: str = "relevance",
     page: int = 1,
@@ -284,15 +274,17 @@ def search_cases(
     with_facets: bool = True,
     **filters,
 ) -> SearchResult:
-    """One page of matching cases, with facets and snippets. Filters: diary_id,
-    process_id, status ("open" or a Case.Status), year, direction (a document
-    direction: cases with a visible document of it), date_from, date_to,
-    include_voided. Sort "relevance" (then newest) or "date" (newest first); without
+    """One page of matching cases, with facets and snippets. `text` is the query text
+    or a registry.queries.CaseSearch (its filters are then used; keyword filters
+    override them). Filters: see filtered_cases. Sort "relevance" (then newest) or "date" (newest first); without
     searchable words relevance is date. Never raises on odd input: page and page size
     are clamped."""
     from knutpunkt.registry.models import Case
 
-    parsed = parse(text)
+    if not isinstance(text, (str, ParsedQuery)):  # a registry.queries.CaseSearch
+        filters = {**criteria_filters(text), **filters}
+        text = text.text
+    parsed = text if isinstance(text, ParsedQuery) else parse(text)
     qs = filtered_cases(user, parsed, **filters)
     # The match runs ONCE: its ids (with date and full-view flag) come back to Python,
     # are ordered here, and the facets count over `pk IN (those ids)` — instead of the
