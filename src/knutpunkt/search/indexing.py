@@ -131,6 +131,13 @@ BUILDERS: dict[str, tuple[str, Callable[[list], list]]] = {
 }
 
 
+def register_builder(collection: str, model_path: str, build: Callable[[list], list]) -> None:
+    """Let another app's collection be rebuilt by `knutpunkt reindex` (call it from
+    AppConfig.ready): `build` gets a batch of `model_path` primary keys, in order, and
+    returns (engine key, fields) rows — the key need not be the primary key."""
+    BUILDERS[collection] = (model_path, build)
+
+
 def rebuild(collection: str, *, batch: int = 2000, progress: Callable[[int, int, float], None] | None = None) -> int:
     """Empty a collection and index everything again, one transaction per batch.
 
