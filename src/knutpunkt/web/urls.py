@@ -1,6 +1,7 @@
 """Staff pages. Paths are Swedish, like the pages; names are stable for templates and tests."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import urls_signin
 from .views import cases, documents, home, register, search, secrecy
@@ -16,6 +17,7 @@ urlpatterns = [
     path("registrera/sekretess/", register.register_secrecy, name="register_secrecy"),
     # Finding
     path("arenden/", search.search, name="search"),
+    path("sok/", RedirectView.as_view(pattern_name="web:search", query_string=True), name="search_short"),
     path("diarieutdrag/", search.journal, name="journal"),
     # A case and its actions
     path("arende/<uuid:case_id>/", cases.case_detail, name="case_detail"),

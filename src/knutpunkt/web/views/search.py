@@ -1,5 +1,10 @@
 """Find cases, and the journal report (diarieutdrag). Both are GET forms, so a search
-or a report can be bookmarked and sent to a colleague."""
+or a report can be bookmarked and sent to a colleague.
+
+A search with free text goes to the search engine (knutpunkt.search.queries): relevance
+or date order, facets and highlighted snippets. Without text the registry's list is
+enough (newest first, no facets: counting facets over every case a reader may see
+would cost more than the page)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,11 +14,77 @@ from django.utils.http import content_disposition_header
 from knutpunkt.access import policy
 from knutpunkt.core.errors import DomainError
 from knutpunkt.registry import queries
-from knutpunkt.web.forms.search import JournalForm, SearchForm
+from knutpunkt.search import queries as search_queries
+from knutpunkt.web.forms.search import SORTS, JournalForm, SearchForm
 
 from .common import render_page
 
 PAGE_SIZE = 25
+
+# facet of the engine → (GET parameter of the form, heading)
+FACETS = (
+    ("diary", "diary", "Diarium"),
+    ("process", "process", "Process"),
+    ("status", "status", "Status"),
+    ("year", "year", "År"),
+    ("direction", "direction", "Handlingar"),
+)
+
+
+def _requested_page(raw, notices: list[str]) -> int:
+    """The page asked for, at least 1; junk is page 1 with a word about it."""
+    raw = (raw or "").strip()
+    if not raw:
+        return 1
+    try:
+        number = int(raw)
+    except (ValueError, OverflowError):  # also more digits than int() takes
+        notices.append("Sidnumret ska vara ett heltal – visar första sidan.")
+        return 1
+    if number < 1:
+        notices.append("Sidnumret ska vara 1 eller större – visar första sidan.")
+        return 1
+    return number
+
+
+def _page_of(paginator: Paginator, number: int, notices: list[str]):
+    """The page (clamped to the last one, with a notice) and its elided page range."""
+    if number > paginator.num_pages:
+        notices.append(f"Sidan finns inte – visar sida {paginator.num_pages}, den sista.")
+        number = paginator.num_pages
+    page = paginator.page(number)
+    return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+def _link(params, **changes) -> str:
+    """`?…` with `changes` applied to the current query (None removes a parameter);
+    the page always goes back to the first."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _facet_groups(form, params, facets) -> list[dict]:
+    groups = []
+    for key, param, heading in FACETS:
+        values = []
+        for facet in facets.get(key) or []:
+            active = facet.value is not None and params.get(param) == str(facet.value)
+            href = None
+            if active:
+                href = _link(params, **{param: None})
+            elif facet.value is not None and form.offers(param, facet.value):
+                href = _link(params, **{param: facet.value})
+            values.append({"label": facet.label, "count": facet.count, "active": active, "href": href})
+        if values:
+            groups.append({"key": key, "heading": heading, "values": values})
+    return groups
 
 
 @login_required
@@ -21,16 +92,54 @@ def search(request):
     params = request.GET.copy()
     params.pop("page", None)
     form = SearchForm(params if params else None, user=request.user)
-    page = page_range = None
+    context = {"nav": "search", "form": form, "page": None, "notices": form.notices}
     if form.is_bound and form.is_valid():
-        results = queries.search_cases(request.user, form.criteria())
-        paginator = Paginator(results, PAGE_SIZE, allow_empty_first_page=True)
-        # get_page turns a missing, non-numeric or too large number into a real page.
-        page = paginator.get_page(request.GET.get("page"))
-        for case in page.object_list:
-            case.full_view = policy.case_view(request.user, case).full  # the officer's name only then, as in the API
-        page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return render_page(request, "web/search.html", {"nav": "search", "form": form, "page": page, "page_range": page_range})
+        criteria = form.criteria()
+        number = _requested_page(request.GET.get("page"), form.notices)
+        if criteria.text:
+            context.update(_text_search(request, form, criteria, number))
+        else:
+            context.update(_list(request, form, criteria, number))
+        context["sort"] = criteria.sort
+    return render_page(request, "web/search.html", context)
+
+
+def _text_search(request, form, criteria, number: int) -> dict:
+    result = search_queries.search_cases(request.user, criteria, sort=criteria.sort, page=number, page_size=PAGE_SIZE)
+    parsed = getattr(result, "query", None)
+    if parsed is not None and not parsed:
+        form.notices.append("Fritexten innehåller inga ord att söka på – övriga villkor gäller.")
+    # A Page over the count only, for the pagination links and "visar 26–50"; the engine
+    # has already clamped its own page the same way.
+    page, page_range = _page_of(Paginator(range(result.total), PAGE_SIZE, allow_empty_first_page=True), number, form.notices)
+    items = list(result.items)
+    for case in items:
+        case.full_view = case.view.full  # the officer's name only then, as in the API
+        case.snippet_list = result.snippets.get(str(case.pk), [])
+    params = request.GET.copy()
+    return {
+        "text_search": True,
+        "page": page,
+        "page_range": page_range,
+        "items": items,
+        "total": result.total,
+        "facet_groups": _facet_groups(form, params, result.facets),
+        "sort_links": [
+            {"label": label, "href": _link(params, sort=value), "active": criteria.sort == value} for value, label in SORTS.items()
+        ],
+    }
+
+
+def _list(request, form, criteria, number: int) -> dict:
+    results = queries.search_cases(request.user, criteria)
+    page, page_range = _page_of(Paginator(results, PAGE_SIZE, allow_empty_first_page=True), number, form.notices)
+    items = list(page.object_list)
+    for case in items:
+        view = policy.case_view(request.user, case)
+        case.full_view = view.full
+        case.shown_title = policy.shown_title(case, view)
+        case.snippet_list = []
+    return {"text_search": False, "page": page, "page_range": page_range, "items": items, "total": page.paginator.count}
 
 
 @login_required
