@@ -9,7 +9,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .problems import not_found_view
-from .views import cases, catalog, documents, files, parties, registrations, secrecy
+from .views import cases, catalog, documents, files, parties, registrations, search, secrecy
 
 app_name = "api"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     re_path(CASE + r"/personal-data-level/$", secrecy.CasePersonalDataLevelView.as_view(), name="case-personal-data-level"),
     re_path(CASE + r"/restriction/$", secrecy.CaseRestrictionView.as_view(), name="case-restriction"),
     re_path(CASE + r"/$", cases.CaseDetailView.as_view(), name="case-detail"),
+
+    path("search/cases/", search.CaseSearchView.as_view(), name="search-cases"),
 
     path("documents/", documents.DocumentListView.as_view(), name="document-list"),
     re_path(DOCUMENT + r"/files/$", files.DocumentFilesView.as_view(), name="document-files"),

@@ -293,6 +293,9 @@ class UploadInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
 
 
+SEARCH_SORTS = [("relevance", "Relevans"), ("date", "Senast registrerad")]
+
+
 class CaseFilter(serializers.Serializer):
     """Query parameters for finding cases."""
 
@@ -306,6 +309,14 @@ class CaseFilter(serializers.Serializer):
     date_from = serializers.DateField(required=False, allow_null=True, default=None, help_text="Öppnat från och med (ÅÅÅÅ-MM-DD).")
     date_to = serializers.DateField(required=False, allow_null=True, default=None, help_text="Öppnat till och med (ÅÅÅÅ-MM-DD).")
     include_voided = serializers.BooleanField(required=False, default=False)
+    year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1000, max_value=9999,
+                                    help_text="Året i diarienumret.")
+    direction = serializers.ChoiceField(choices=Document.Direction.choices, required=False, default="", allow_blank=True,
+                                        help_text="Ärenden med minst en handling (som du får se) av den riktningen.")
+    sort = serializers.ChoiceField(
+        choices=SEARCH_SORTS, required=False, default="date",
+        help_text="Ordningen vid fritext (`q`): `date` (nyast registrerade först, standard) eller `relevance`. Utan `q` alltid `date`.",
+    )
 
     def validate_officer(self, value):
         if value and value != "me" and not value.isdigit():
@@ -316,6 +327,20 @@ class CaseFilter(serializers.Serializer):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
             raise serializers.ValidationError({"date_to": ["Slutdatumet ligger före startdatumet."]})
         return attrs
+
+
+class CaseSearchFilter(CaseFilter):
+    """Query parameters of the full staff search (/search/cases/)."""
+
+    q = serializers.CharField(
+        required=True, help_text="Söktext: alla ord måste finnas i det du får se av ärendet, ett ord matchar från början "
+        "(`bygg` hittar *bygglov*), `\"en fras\"` i följd. Operatorer och tecken har ingen särskild betydelse.",
+        error_messages={"required": "Ange en söktext (q).", "blank": "Ange en söktext (q)."},
+    )
+    sort = serializers.ChoiceField(choices=SEARCH_SORTS, required=False, default="relevance",
+                                   help_text="`relevance` (standard; lika relevanta nyast först) eller `date` (nyast registrerade först).")
+    page = serializers.IntegerField(required=False, default=1, min_value=1, help_text="Sidnummer, från 1.")
+    page_size = serializers.IntegerField(required=False, default=25, min_value=1, max_value=100, help_text="Träffar per sida (högst 100).")
 
 
 class DocumentFilter(serializers.Serializer):

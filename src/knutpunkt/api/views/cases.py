@@ -4,10 +4,9 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from knutpunkt.core.errors import DomainError, RuleViolation
+from knutpunkt.core.errors import RuleViolation
 from knutpunkt.registry import queries, services
 from knutpunkt.registry.parties import find_or_create_party
-from knutpunkt.registry.queries import CaseSearch
 
 from .. import lookups, protection
 from ..idempotency import fingerprint, run_idempotent
@@ -16,39 +15,22 @@ from ..serializers.representations import CASE_LINK_PREFETCH, CaseEventSerialize
 from ..serializers.secrecy import CaseCreatedSerializer
 from .base import CASE_ID, ApiView, problems, reread_case
 from .parties import visible_parties
+from .search import criteria_from, text_search_page
 
 TAG = ["Ärenden"]
-
-
-def _diary_id(value: str) -> int | None:
-    if not value:
-        return None
-    try:
-        return lookups.diary(value).pk
-    except DomainError:  # an unknown diary simply matches nothing
-        return -1
 
 
 class CaseListView(ApiView):
     @extend_schema(
         tags=TAG, operation_id="cases_list", summary="Sök ärenden",
-        parameters=[inputs.CaseFilter], responses={200: CaseSerializer(many=True), **problems(400)},
+        description="Med `q` söker sökmotorn (samma som `/search/cases/`, utan fasetter och utdrag) och en sida har då högst "
+        "100 ärenden; `sort=relevance` ordnar efter relevans.",
+        parameters=[inputs.CaseFilter], responses={200: CaseSerializer(many=True), **problems(400, 404)},
     )
     def get(self, request):
-        f = self.query(inputs.CaseFilter)
-        officer = f["officer"]
-        criteria = CaseSearch(
-            text=f["q"],
-            reference=f["reference"],
-            party=f["party"],
-            date_from=f["date_from"],
-            date_to=f["date_to"],
-            status=f["status"],
-            process_id=f["process"],
-            diary_id=_diary_id(f["diary"]),
-            officer_id=request.user.pk if officer == "me" else (int(officer) if officer else None),
-            include_voided=f["include_voided"],
-        )
+        criteria = criteria_from(request, self.query(inputs.CaseFilter))
+        if criteria.text:
+            return text_search_page(self, request, criteria)
         qs = queries.search_cases(request.user, criteria).select_related("main_case", "registered_by").prefetch_related(*CASE_LINK_PREFETCH)
         return self.page(qs, CaseSerializer)
 
