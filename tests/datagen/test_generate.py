@@ -6,7 +6,7 @@ from knutpunkt.datagen.generate import generate
 from knutpunkt.organisations.models import NumberSeries
 from knutpunkt.registry.identity import normalise_org_number, normalise_personal_number
 from knutpunkt.registry.models import Case, Document, Party
-from knutpunkt.registry.queries import CaseSearch, search_cases
+from knutpunkt.search.queries import filtered_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,6 @@ def test_generated_secret_cases_are_masked_for_readers():
     reader = user_with_role(sn, Role.LASARE)
     secret = Case.objects.filter(diary=sn, title_secret=True).first()
     word = secret.title.split(" – ")[-1].split()[-1]  # the person's surname
-    found = search_cases(reader, CaseSearch(text=word))
+    found = filtered_cases(reader, word)
     assert secret not in list(found)
     assert not policy.case_view(reader, secret).title

@@ -142,7 +142,12 @@ def _resolve_party_rows(user, rows, obj, diary_id: int) -> list:
 
 @dataclass
 class CaseSearch:
-    """Criteria for finding cases; every field optional."""
+    """Criteria for finding cases; every field optional.
+
+    `text` and `sort` are read only by the search engine
+    (`knutpunkt.search.queries.search_cases(user, criteria)` / `filtered_cases`):
+    registry knows nothing of full-text search, and `search_cases` below refuses a
+    text rather than silently dropping it."""
 
     text: str = ""
     reference: str = ""
@@ -160,14 +165,18 @@ class CaseSearch:
 
 
 def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
+    """The cases matching every filter but `text`, newest first. A text search goes
+    through knutpunkt.search.queries (which builds on this and adds the match)."""
+    if (criteria.text or "").strip():
+        raise ValueError(
+            "registry.queries.search_cases does not search text: use knutpunkt.search.queries.search_cases "
+            "(a page) or filtered_cases (a queryset) for CaseSearch.text"
+        )
     qs = cases_for(user)
     if not criteria.include_voided:
         qs = qs.filter(voided_at__isnull=True)
     if criteria.reference:
         qs = qs.filter(_reference_q(criteria.reference))
-    match = _full_text_q(user, criteria.text) if criteria.text else None
-    if match is not None:
-        qs = qs.filter(match)
     if criteria.party:
         qs = qs.filter(pk__in=_party_case_ids(user, criteria.party))
     if criteria.date_from:
@@ -191,19 +200,7 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
         qs = qs.filter(pk__in=documents.values("case_id"))
     # access_groups: the policy's per-row answer for a restricted case asks for them.
     qs = qs.prefetch_related(CASE_PARTIES_PREFETCH, "access_groups")
-    if criteria.sort == "relevance" and match is not None:
-        from knutpunkt.search.queries import rank_annotation
-
-        return qs.annotate(rank=rank_annotation(user, criteria.text)).order_by("-rank", "-registered_at")
     return qs.order_by("-registered_at")
-
-
-def _full_text_q(user, text: str) -> Q | None:
-    """The search engine's policy-aware match (knutpunkt.search.queries); None when the
-    text has no searchable words."""
-    from knutpunkt.search.queries import text_match_q
-
-    return text_match_q(user, text)
 
 
 def _reference_q(text: str) -> Q:
