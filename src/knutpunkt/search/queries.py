@@ -26,174 +26,33 @@ Callers: `search_cases(user, text, …)` returns a SearchResult for a page;
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import math
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case as CaseWhen
-from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from knutpunkt.access import policy
+from knutpunkt.registry.queries import REFERENCE_RE
 
-from . import schema
 from .engine import get_engine
 from .parsing import ParsedQuery, parse
 from .snippets import Snippet, highlight
 
 MAX_PAGE_SIZE = 100
-MATERIALIZE_LIMIT = 20_000  # matches counted for facets by id list (SQLite allows 32 766 parameters); beyond, the match runs again
 SORTS = ("relevance", "date")
 
 
-def _protected_ok(reader: policy.Reader, parties: Q) -> Q | None:
-    # Explicit right only, also for global administrators (policy rule 5).
-    if not reader.protected_identity_diaries:
-        return None
-    return parties & Q(diary_id__in=sorted(reader.protected_identity_diaries))
-
-
-def _merge(groups: list[tuple[Q, list[str]]]) -> list[tuple[Q, list[str]]]:
-    """Fields whose visibility condition is the same are matched together (one
-    subquery instead of several); for a global administrator most conditions are Q()."""
-    merged: list[tuple[Q, list[str]]] = []
-    for cond, fields in groups:
-        if cond is None:  # the reader may never see these fields
-            continue
-        for i, (other, other_fields) in enumerate(merged):
-            if other == cond:
-                merged[i] = (other, other_fields + fields)
-                break
-        else:
-            merged.append((cond, list(fields)))
-    return merged
-
-
-def _case_groups(user, reader) -> list[tuple[Q, list[str]]]:
-    parties = policy.field_filter(user, "case", "parties")
-    return _merge([
-        (Q(), ["reference", "public_title"]),
-        (policy.field_filter(user, "case", "title"), ["title"]),
-        (policy.field_filter(user, "case", "description"), ["description"]),
-        (parties, ["parties"]),
-        (_protected_ok(reader, parties), ["protected_parties"]),
-    ])
-
-
-def _document_groups(user, reader) -> list[tuple[Q, list[str]]]:
-    parties = policy.field_filter(user, "document", "parties")
-    return _merge([
-        (Q(), ["reference", "public_title"]),
-        (policy.field_filter(user, "document", "title"), ["title"]),
-        (parties, ["parties"]),
-        (_protected_ok(reader, parties), ["protected_parties"]),
-        (policy.field_filter(user, "document", "files"), ["files"]),
-        (policy.field_filter(user, "document", "full"), ["secret_files"]),
-    ])
-
-
-def _groups_q(engine, collection: str, term: ParsedQuery, groups) -> Q:
-    q = None
-    for cond, fields in groups:
-        part = cond & Q(pk__in=engine.match(collection, term, fields))
-        q = part if q is None else q | part
-    return q
-
-
-def _candidates(case_match, document_case_ids, pending_case_ids) -> Q:
-    """Cases where the term occurs anywhere (or whose changes are not indexed yet), as
-    ONE `id IN (… UNION …)` at the top level of the query: that is what lets the
-    planners start from the index's hits instead of scanning every visible case (an OR
-    of subqueries, or one nested under the OR below, made both SQLite and PostgreSQL
-    scan the reader's diaries: seconds instead of milliseconds at 100 000 cases)."""
-    if isinstance(case_match, RawSQL):
-        parts, params = [case_match.sql], list(case_match.params)
-        for qs in (document_case_ids, pending_case_ids):
-            sql, more = qs.query.sql_with_params()
-            parts.append(sql)
-            params += more
-        return Q(pk__in=RawSQL(" UNION ".join(parts), params))
-    return Q(pk__in=case_match) | Q(pk__in=document_case_ids) | Q(pk__in=pending_case_ids)
-
-
-def _term_parts(user, parsed: ParsedQuery):
-    """Per term: (candidates, exact) — see text_match_q."""
-    from knutpunkt.registry.models import Document
-
-    engine = get_engine()
-    reader = policy.reader_for(user)
-    case_groups, document_groups = _case_groups(user, reader), _document_groups(user, reader)
-    visible_documents = policy.document_filter(user)
-    for term in parsed.terms:
-        one = ParsedQuery((term,))
-        document_hits = Document.objects.filter(pk__in=engine.match("documents", one), case__isnull=False)
-        candidates = _candidates(
-            engine.match("cases", one), document_hits.order_by().values("case_id"), _pending_case_ids().order_by()
-        )
-        documents = document_hits.filter(visible_documents).filter(_groups_q(engine, "documents", one, document_groups))
-        exact = _groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id"))
-        yield candidates, exact
-
-
-def indexed_match_q(user, parsed: ParsedQuery) -> Q:
-    """The index half of the match (see the module docstring)."""
-    result = Q()
-    for candidates, exact in _term_parts(user, parsed):
-        result &= candidates & exact
-    return result
-
-
-def _pending_case_ids():
-    from knutpunkt.registry.models import CaseEvent
-
-    return CaseEvent.objects.filter(dispatched_at__isnull=True, case__isnull=False).values("case_id")
-
-
-def _unindexed_match_q(user, parsed: ParsedQuery) -> Q:
-    """LIKE on visible fields, for cases whose changes the worker has not indexed yet."""
-    from knutpunkt.registry.queries import _text_q
-
-    result = Q()
-    for term in parsed.terms:
-        result &= _text_q(user, " ".join(term.words))
-    return result
-
-
-def text_match_q(user, text: str | ParsedQuery) -> Q | None:
-    """A Q on registry.Case: the cases whose visible text matches `text`. None when
-    the text has no searchable words (then there is nothing to filter on). Combine it
-    with policy.case_filter — it does not hide cases by itself."""
-    parsed = text if isinstance(text, ParsedQuery) else parse(text)
-    if not parsed:
-        return None
-    pending = _pending_case_ids()
-    candidates, exact = Q(), Q()
-    for term_candidates, term_exact in _term_parts(user, parsed):
-        candidates &= term_candidates
-        exact &= term_exact
-    return candidates & ((exact & ~Q(pk__in=pending)) | (Q(pk__in=pending) & _unindexed_match_q(user, parsed)))
+from .matching import indexed_match_q, pending_cases, text_match_q  # noqa: F401 (re-exported)
 
 
 VISIBLE_RANK_FIELDS = ["reference", "title", "public_title", "description", "parties"]
 PUBLIC_RANK_FIELDS = ["reference", "public_title"]
-
-
-def _rank(rows, parsed: ParsedQuery) -> list[tuple[object, float]]:
-    """(pk, score) best first, from rows (pk, registered_at, is_full): the engine scores
-    every hit in one pass — over all visible fields for cases the reader sees in full,
-    over reference and offentlig rubrik for the others (as in rank_annotation); ties
-    newest first."""
-    engine = get_engine()
-    full = engine.scores("cases", parsed, VISIBLE_RANK_FIELDS)
-    public = engine.scores("cases", parsed, PUBLIC_RANK_FIELDS)
-    spec = schema.get("cases")
-    scored = []
-    for pk, registered_at, is_full in rows:
-        score = (full if is_full else public).get(engine.db_key(spec, pk), 0.0)
-        scored.append((-score, -registered_at.timestamp(), str(pk), pk))
-    scored.sort()
-    return [(pk, -score) for score, _, _, pk in scored]
 
 
 def rank_annotation(user, text: str | ParsedQuery):
@@ -276,53 +135,106 @@ def search_cases(
 ) -> SearchResult:
     """One page of matching cases, with facets and snippets. `text` is the query text
     or a registry.queries.CaseSearch (its filters are then used; keyword filters
-    override them). Filters: see filtered_cases. Sort "relevance" (then newest) or "date" (newest first); without
-    searchable words relevance is date. Never raises on odd input: page and page size
-    are clamped."""
+    override them). Filters: see filtered_cases. Sort "relevance" (then newest) or
+    "date" (newest first); without searchable words relevance is date. A text that is
+    a diarienummer ("KS 2025/12", "KS 2025/12-3") finds that case. Never raises on odd
+    input: page and page size are clamped."""
     from knutpunkt.registry.models import Case
 
     if not isinstance(text, (str, ParsedQuery)):  # a registry.queries.CaseSearch
         filters = {**criteria_filters(text), **filters}
         text = text.text
+    if isinstance(text, str) and not filters.get("reference") and REFERENCE_RE.match(text):
+        by_reference = search_cases(user, "", sort="date", page=page, page_size=page_size, with_facets=with_facets,
+                                    **{**filters, "reference": text})
+        # Not found is the answer: the words of a diarienummer ("ks", "2025") would
+        # otherwise match half the diary.
+        by_reference.query = parse(text)
+        return by_reference
     parsed = text if isinstance(text, ParsedQuery) else parse(text)
     qs = filtered_cases(user, parsed, **filters)
-    # The match runs ONCE: its ids (with date and full-view flag) come back to Python,
-    # are ordered here, and the facets count over `pk IN (those ids)` — instead of the
-    # database evaluating the full-text match again for the count, the page and every facet.
-    rows = list(
-        qs.annotate(
-            is_full=CaseWhen(When(policy.field_filter(user, "case", "full"), then=Value(True)), default=Value(False), output_field=BooleanField())
-        ).values_list("pk", "registered_at", "is_full")
-    )
+    # The match runs ONCE: the matching ids, with what ordering and facets need, come
+    # back as plain rows (no model objects, no value conversion — at tens of thousands
+    # of matches Django's per-value conversion costs more than the query). They are
+    # ordered and counted here; the page is then fetched by id.
+    columns = qs.annotate(is_full=_flag(policy.field_filter(user, "case", "full"))).values_list(*ROW_COLUMNS)
+    rows = _raw_rows(columns)
     total = len(rows)
     page_size = max(1, min(_int(page_size or 25), MAX_PAGE_SIZE))
     pages = max(1, math.ceil(total / page_size))
     page = max(1, min(_int(page), pages))
     start = (page - 1) * page_size
+    rows.sort(key=lambda r: (r[REGISTERED], str(r[PK])), reverse=True)
     if sort == "relevance" and parsed:
         ranked = _rank(rows, parsed)
     else:
-        ranked = [(pk, 0.0) for pk, _, _ in sorted(rows, key=lambda r: (r[1], str(r[0])), reverse=True)]
+        ranked = [(r[PK], 0.0) for r in rows]
     ranked = ranked[start : start + page_size]
-    by_pk = {
+    by_key = {
         c.pk: c
-        for c in Case.objects.filter(pk__in=[pk for pk, _ in ranked])
+        for c in Case.objects.filter(pk__in=[key for key, _ in ranked])
         .select_related("diary__authority", "process", "officer").prefetch_related("access_groups")
     }
     items = []
-    for pk, score in ranked:
-        if pk in by_pk:
-            by_pk[pk].rank = score
-            items.append(by_pk[pk])
-    matched = Case.objects.filter(pk__in=[r[0] for r in rows]) if total <= MATERIALIZE_LIMIT else qs
-    for case in items:
-        case.view = policy.case_view(user, case)
-        case.shown_title = policy.shown_title(case, case.view)
+    for key, score in ranked:
+        case = by_key.get(_uuid(key))
+        if case is not None:
+            case.rank = score
+            case.view = policy.case_view(user, case)
+            case.shown_title = policy.shown_title(case, case.view)
+            items.append(case)
     return SearchResult(
         items=items, total=total, page=page, page_size=page_size,
-        facets=facets_for(user, matched, include_voided=filters.get("include_voided", False)) if with_facets else {},
+        facets=facets_for(user, rows, include_voided=filters.get("include_voided", False)) if with_facets else {},
         snippets=snippets_for(user, items, parsed), query=parsed,
     )
+
+
+ROW_COLUMNS = ("pk", "registered_at", "is_full", "diary_id", "process_id", "status", "year")
+PK, REGISTERED, IS_FULL, DIARY, PROCESS, STATUS, YEAR = range(len(ROW_COLUMNS))
+
+
+def _raw_rows(qs: QuerySet) -> list[tuple]:
+    """The rows of a values_list queryset as the database driver returns them. Keys
+    stay as stored (32 hex digits on SQLite, uuid on PostgreSQL), dates as the driver
+    gives them — both order correctly within one database."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _uuid(key) -> uuid.UUID:
+    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+
+
+def _rank(rows, parsed: ParsedQuery) -> list[tuple[object, float]]:
+    """(key, score) best first, from rows already in date order (newest first): the
+    engine scores every hit in one pass — over all visible fields for cases the
+    reader sees in full, over reference and offentlig rubrik for the others (as in
+    rank_annotation); ties keep the date order."""
+    engine = get_engine()
+    full = engine.scores("cases", parsed, VISIBLE_RANK_FIELDS)
+    public = engine.scores("cases", parsed, PUBLIC_RANK_FIELDS)
+    scored = [(r[PK], (full if r[IS_FULL] else public).get(r[PK], 0.0)) for r in rows]
+    scored.sort(key=lambda pair: -pair[1])  # stable: equal scores stay newest first
+    return scored
+
+
+def id_list(keys: list) -> RawSQL:
+    """A subquery yielding the given case keys, for `case_id__in=` over many ids in
+    one parameter (SQLite allows 32 766 parameters; PostgreSQL plans a long IN list
+    slowly)."""
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([str(k) for k in keys])])
+    return RawSQL("SELECT unnest(%s::uuid[])", [[_uuid(k) for k in keys]])
+
+
+def _flag(condition: Q):
+    """A boolean column for a policy condition (Q() — always — cannot be a When)."""
+    if condition == Q():
+        return Value(True, output_field=BooleanField())
+    return CaseWhen(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def _int(value) -> int:
@@ -332,41 +244,40 @@ def _int(value) -> int:
         return 1
 
 
-def facets_for(user, qs: QuerySet, *, include_voided: bool = False) -> dict[str, list[FacetValue]]:
-    """Counts over the matched (already policy-filtered) cases, computed in the database."""
+def facets_for(user, rows: list[tuple], *, include_voided: bool = False) -> dict[str, list[FacetValue]]:
+    """Counts over the matched (already policy-filtered) rows: diary, process, status
+    and year counted here from the rows; direction by one query over the visible
+    documents of the matched cases."""
     from knutpunkt.classification.models import Class
     from knutpunkt.organisations.models import Diary
     from knutpunkt.registry.models import Case, Document
 
-    def grouped(column):
-        return list(qs.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n"))
-
-    diaries = grouped("diary_id")
-    names = {d.pk: f"{d.prefix} – {d.name}" for d in Diary.objects.filter(pk__in=[d for d, _ in diaries])}
-    processes = grouped("process_id")
-    titles = {c.pk: f"{c.code} {c.title}" for c in Class.objects.filter(pk__in=[p for p, _ in processes if p])}
-    statuses = dict(Case.Status.choices)
-    # One count per direction with EXISTS: PostgreSQL planned "documents whose case is
-    # among the matches" as a nested loop over the whole match (minutes at 100 000 cases).
-    documents = Document.objects.filter(policy.document_filter(user), case_id=OuterRef("pk"))
-    if not include_voided:
-        documents = documents.filter(voided_at__isnull=True)
-    directions = []
-    for direction in Document.Direction.values:
-        n = qs.filter(Exists(documents.filter(direction=direction))).count()
-        if n:
-            directions.append((direction, n))
+    diaries = Counter(r[DIARY] for r in rows)
+    processes = Counter(r[PROCESS] for r in rows)
+    statuses = Counter(r[STATUS] for r in rows)
+    years = Counter(r[YEAR] for r in rows)
+    names = {d.pk: f"{d.prefix} – {d.name}" for d in Diary.objects.filter(pk__in=list(diaries))}
+    titles = {c.pk: f"{c.code} {c.title}" for c in Class.objects.filter(pk__in=[p for p in processes if p])}
+    status_labels = dict(Case.Status.choices)
+    directions: list[tuple[str, int]] = []
+    if rows:
+        documents = Document.objects.filter(policy.document_filter(user), case_id__in=id_list([r[PK] for r in rows]))
+        if not include_voided:
+            documents = documents.filter(voided_at__isnull=True)
+        directions = list(
+            documents.order_by().values("direction").annotate(n=Count("case_id", distinct=True)).values_list("direction", "n")
+        )
     labels = dict(Document.Direction.choices)
 
     def by_count(values):
         return sorted(values, key=lambda v: (-v.count, str(v.label)))
 
     return {
-        "diary": by_count([FacetValue(d, names.get(d, str(d)), n) for d, n in diaries]),
-        "process": by_count([FacetValue(p, titles.get(p, "Utan process") if p else "Utan process", n) for p, n in processes]),
-        "status": by_count([FacetValue(s, statuses.get(s, s), n) for s, n in grouped("status")]),
-        "year": sorted((FacetValue(y, str(y), n) for y, n in grouped("year")), key=lambda v: -v.value),
-        "direction": by_count([FacetValue(d, labels.get(d, d), n) for d, n in directions]),
+        "diary": by_count([FacetValue(d, names.get(d, str(d)), n) for d, n in diaries.items()]),
+        "process": by_count([FacetValue(p, titles.get(p, "Utan process") if p else "Utan process", n) for p, n in processes.items()]),
+        "status": by_count([FacetValue(s, status_labels.get(s, s), n) for s, n in statuses.items()]),
+        "year": sorted((FacetValue(y, str(y), n) for y, n in years.items()), key=lambda v: -v.value),
+        "direction": by_count([FacetValue(d, labels.get(d, d), n) for d, n in directions if n]),
     }
 
 
