@@ -195,3 +195,27 @@ def test_odd_input_is_never_an_error(diary, registrator, dispatch, text):
     dispatch()
     search_cases(registrator, text)
     list(filtered_cases(registrator, text))
+
+
+def test_global_administrator_searches_with_relevance_and_facets(diary, registrator, dispatch):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_global_admin=True)
+    case = services.register_case(diary, actor=registrator, title="Strandskydd vid sjön")
+    services.register_document(actor=registrator, case=case, direction="inkommande", title="Karta")
+    dispatch()
+    result = search_cases(admin, "strandskydd karta", sort="relevance")
+    assert ids(result) == [case.pk] and result.items[0].rank > 0
+    assert [(f.value, f.count) for f in result.facets["direction"]] == [("inkommande", 1)]
+
+
+def test_a_diarienummer_finds_its_case_and_nothing_else(diary, registrator, reader, dispatch):
+    case = services.register_case(diary, actor=registrator, title="Tillsyn")
+    other = services.register_case(diary, actor=registrator, title=f"Hänvisar till {case.reference}")
+    dispatch()
+    assert ids(search_cases(registrator, case.reference)) == [case.pk]
+    assert ids(search_cases(registrator, f"  {case.reference.lower()}-1 ")) == [case.pk]
+    assert ids(search_cases(reader, f"{diary.prefix} 1999/4711")) == []
+    assert other.pk in ids(search_cases(registrator, "hänvisar"))
+    outsider = user_with_role(DiaryFactory(), Role.REGISTRATOR)
+    assert ids(search_cases(outsider, case.reference)) == []

@@ -214,8 +214,14 @@ def _rank(rows, parsed: ParsedQuery) -> list[tuple[object, float]]:
     reader sees in full, over reference and offentlig rubrik for the others (as in
     rank_annotation); ties keep the date order."""
     engine = get_engine()
-    full = engine.scores("cases", parsed, VISIBLE_RANK_FIELDS)
-    public = engine.scores("cases", parsed, PUBLIC_RANK_FIELDS)
+    full: Counter = Counter()
+    public: Counter = Counter()
+    # Term by term: the words of a query may be spread over a case and its documents,
+    # and a case's own text should still count for the words it does hold.
+    for term in parsed.terms:
+        one = ParsedQuery((term,))
+        full.update(engine.scores("cases", one, VISIBLE_RANK_FIELDS))
+        public.update(engine.scores("cases", one, PUBLIC_RANK_FIELDS))
     scored = [(r[PK], (full if r[IS_FULL] else public).get(r[PK], 0.0)) for r in rows]
     scored.sort(key=lambda pair: -pair[1])  # stable: equal scores stay newest first
     return scored
