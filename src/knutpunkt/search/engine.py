@@ -44,6 +44,32 @@ class Engine:
     def clear(self, collection: str) -> None:
         raise NotImplementedError
 
+    # --- bulk loading (knutpunkt reindex) -------------------------------------------
+    def begin_rebuild(self, collection: str) -> None:
+        """Called after clear() before a whole collection is loaded: the backend may
+        drop what makes row-by-row writes slow (PostgreSQL drops the GIN index).
+        end_rebuild must follow, also after a failure."""
+
+    def end_rebuild(self, collection: str) -> None:
+        """Put back what begin_rebuild dropped. Idempotent, so it may run any time."""
+
+    def ensure_schema(self) -> None:
+        """Recreate what an interrupted rebuild may have left missing (idempotent;
+        run after every migrate)."""
+
+    def index_select(self, collection: str, sql: str, params: list) -> tuple[int, list]:
+        """Index the rows of an SQL SELECT — key, then one text column per field of the
+        collection, in schema order — into a collection that holds none of those keys
+        yet (like index_many(replace=False); a key indexed meanwhile by someone else is
+        left as it is). The embedded backends do this inside the database, without a
+        round trip through Python. Returns (rows indexed, keys left to the caller): a
+        backend may refuse rows it cannot index exactly as index_many would — the
+        caller builds those in Python and passes them to index_many."""
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            rows = [(key, dict(zip(schema.get(collection).fields, values))) for key, *values in cur.fetchall()]
+        return self.index_many(collection, rows), []
+
     # --- reading -----------------------------------------------------------------
     def match(self, collection: str, query: str | ParsedQuery, fields: list[str] | None = None):
         """Keys of the documents where every term of `query` matches within `fields`

@@ -24,8 +24,10 @@ from django.db.models.expressions import RawSQL
 from .. import schema
 from ..engine import Engine, Fields
 from ..parsing import ParsedQuery, words_of
+from . import pg_bulk_words as bulk_words
 
 MAX_VECTOR_TEXT = 100_000  # characters of words per field; tsvector is limited to 1 MB
+REBUILD_MAINTENANCE_WORK_MEM = "256MB"  # while the GIN index is built after a rebuild
 
 
 def table(name: str) -> str:
@@ -36,10 +38,12 @@ def create_statements(spec: schema.Collection) -> list[str]:
     key_type = "uuid" if spec.key_type == "uuid" else "text"
     cols = ", ".join(f"{f} text NOT NULL DEFAULT '', {f}_tsv tsvector" for f in spec.fields)
     tbl = table(spec.name)
-    return [
-        f"CREATE TABLE IF NOT EXISTS {tbl} (key {key_type} PRIMARY KEY, {cols}, all_tsv tsvector)",
-        f"CREATE INDEX IF NOT EXISTS {tbl}_all_gin ON {tbl} USING gin (all_tsv)",
-    ]
+    return [f"CREATE TABLE IF NOT EXISTS {tbl} (key {key_type} PRIMARY KEY, {cols}, all_tsv tsvector)", gin_statement(spec.name)]
+
+
+def gin_statement(name: str) -> str:
+    tbl = table(name)
+    return f"CREATE INDEX IF NOT EXISTS {tbl}_all_gin ON {tbl} USING gin (all_tsv)"
 
 
 def drop_statements(spec: schema.Collection) -> list[str]:
@@ -74,39 +78,105 @@ def _vector_sql(fields: list[str], spec: schema.Collection, alias: str = "", wei
     return "(" + " || ".join(f"setweight(coalesce({prefix}{f}_tsv, ''), '{spec.weight(f)}')" for f in fields) + ")"
 
 
+def _insert_sql(spec: schema.Collection, source: str, conflict: str) -> str:
+    """INSERT … SELECT from `source`, a relation with the columns key, and per field
+    `<field>` (its text) and `<field>__words` (its words joined by spaces): the vectors
+    are built here, in one statement for all rows."""
+    # No words, no vector: the same empty tsvector to_tsvector would give, without
+    # asking both configurations (most fields of most rows are empty).
+    vectors = ", ".join(
+        f"v.{f}, CASE WHEN v.{f}__words = '' THEN ''::tsvector "
+        f"ELSE to_tsvector('swedish', v.{f}__words) || to_tsvector('simple', v.{f}__words) END"
+        for f in spec.fields
+    )
+    columns = ["key"] + [c for f in spec.fields for c in (f, f"{f}_tsv")]
+    weighted = " || ".join(f"setweight(w.{f}_tsv, '{spec.weight(f)}')" for f in spec.fields)
+    if conflict == "update":
+        on_conflict = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:] + ["all_tsv"])
+    else:
+        on_conflict = "DO NOTHING"
+    # OFFSET 0 keeps the planner from inlining the subquery, which would compute the
+    # words of a field once per configuration.
+    return (
+        f"INSERT INTO {table(spec.name)} ({', '.join(columns)}, all_tsv) "
+        f"SELECT w.*, {weighted} FROM (SELECT v.key, {vectors} FROM ({source} OFFSET 0) v) w({', '.join(columns)}) "
+        f"ON CONFLICT (key) {on_conflict}"
+    )
+
+
+def _bulk_sql(spec: schema.Collection, sql: str) -> str:
+    """index_select's one statement: rows whose text bulk_words can cut into words
+    exactly as search.parsing does are inserted; the keys of the others come back."""
+    fields = spec.fields
+    texts = ", ".join(f"coalesce(q.{f}, '') AS {f}" for f in fields)
+    exact = bulk_words.exact_sql([f"s.{f}" for f in fields], "p")
+    words = ", ".join(f"s.{f}, {bulk_words.words_sql(f's.{f}', 'p')} AS {f}__words" for f in fields)
+    return (
+        f"WITH p AS ({bulk_words.PARAMS_SQL}), "
+        f"s AS (SELECT q.key, {texts} FROM ({sql}) AS q(key, {', '.join(fields)})), "
+        f"c AS MATERIALIZED (SELECT s.*, {exact} AS exact FROM s, p), "
+        f"ins AS ({_insert_sql(spec, f'SELECT s.key, {words} FROM c s, p WHERE s.exact', 'nothing')} RETURNING 1) "
+        f"SELECT (SELECT count(*) FROM ins), ARRAY(SELECT key FROM c WHERE NOT c.exact)"
+    )
+
+
 class PostgresEngine(Engine):
     vendor = "postgresql"
 
     def index_many(self, collection: str, rows: Iterable[tuple[object, Fields]], replace: bool = True) -> int:
         spec = schema.get(collection)
-        rows = list(rows)
-        if not rows:
+        latest: dict = {}
+        for key, fields in rows:  # one statement for all rows: a key given twice keeps its last fields
+            latest[self.db_key(spec, key)] = fields
+        if not latest:
             return 0
-        tbl = table(spec.name)
         key_cast = "uuid" if spec.key_type == "uuid" else "text"
-        select = [f"%s::{key_cast} AS key"]
+        arrays = [list(latest)]
+        casts = [f"%s::{key_cast}[]"]
         for f in spec.fields:
-            select.append(f"%s::text AS {f}")
-            select.append(f"(to_tsvector('swedish', %s::text) || to_tsvector('simple', %s::text)) AS {f}_tsv")
-        all_tsv = " || ".join(f"setweight(v.{f}_tsv, '{spec.weight(f)}')" for f in spec.fields)
-        columns = ["key"] + [c for f in spec.fields for c in (f, f"{f}_tsv")]
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:] + ["all_tsv"])
-        sql = (
-            f"INSERT INTO {tbl} ({', '.join(columns)}, all_tsv) "
-            f"SELECT {', '.join('v.' + c for c in columns)}, {all_tsv} FROM (SELECT {', '.join(select)}) v "
-            f"ON CONFLICT (key) DO UPDATE SET {updates}"
-        )
-        params = []
-        for key, fields in rows:
-            row = [self.db_key(spec, key)]
-            for f in spec.fields:
-                text = fields.get(f) or ""
-                words = " ".join(words_of(text))[:MAX_VECTOR_TEXT]
-                row += [text, words, words]
-            params.append(row)
+            texts = [fields.get(f) or "" for fields in latest.values()]
+            arrays += [texts, [" ".join(words_of(text))[:MAX_VECTOR_TEXT] for text in texts]]
+            casts += ["%s::text[]", "%s::text[]"]
+        names = ", ".join(["key"] + [c for f in spec.fields for c in (f, f"{f}__words")])
+        source = f"SELECT * FROM unnest({', '.join(casts)}) AS v({names})"
         with connection.cursor() as cur:
-            cur.executemany(sql, params)
-        return len(rows)
+            cur.execute(_insert_sql(spec, source, "update"), arrays)
+        return len(latest)
+
+    # --- bulk loading ------------------------------------------------------------
+    def begin_rebuild(self, collection: str) -> None:
+        # Filling a GIN index row by row costs more than building it once at the end.
+        with connection.cursor() as cur:
+            cur.execute(f"DROP INDEX IF EXISTS {table(schema.get(collection).name)}_all_gin")
+
+    def end_rebuild(self, collection: str) -> None:
+        with connection.cursor() as cur:
+            cur.execute("SHOW maintenance_work_mem")
+            before = cur.fetchone()[0]
+            # More memory means fewer, larger merges while the index is built (a
+            # session setting, reset at once).
+            cur.execute(f"SET maintenance_work_mem = '{REBUILD_MAINTENANCE_WORK_MEM}'")
+            try:
+                cur.execute(gin_statement(schema.get(collection).name))
+            finally:
+                cur.execute("SELECT set_config('maintenance_work_mem', %s, false)", [before])
+
+    def ensure_schema(self) -> None:
+        with connection.cursor() as cur:
+            for name in schema.COLLECTIONS:
+                cur.execute("SELECT to_regclass(%s) IS NOT NULL", [table(name)])
+                if cur.fetchone()[0]:
+                    cur.execute(gin_statement(name))
+
+    def index_select(self, collection: str, sql: str, params: list) -> tuple[int, list]:
+        spec = schema.get(collection)
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_encoding")
+            if cur.fetchone()[0] != "UTF8":  # the word rules below are written in Unicode code points
+                return super().index_select(collection, sql, params)
+            cur.execute(_bulk_sql(spec, sql), [*bulk_words.PARAMS, *params])
+            count, refused = cur.fetchone()
+        return count, list(refused or [])
 
     def delete(self, collection: str, key) -> None:
         spec = schema.get(collection)
