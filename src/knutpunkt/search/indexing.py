@@ -17,10 +17,12 @@ case row and one document row, cheap — in the background worker.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -45,7 +47,7 @@ def case_rows(case_ids: list) -> list[tuple[object, dict]]:
 
     cases = list(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference", "title", "public_title", "description"))
     names: dict = defaultdict(lambda: ([], []))
-    parties = CaseParty.objects.filter(case_id__in=[c[0] for c in cases]).values_list(
+    parties = CaseParty.objects.filter(case_id__in=[c[0] for c in cases]).order_by("pk").values_list(
         "case_id", "party__kind", "party__first_name", "party__last_name", "party__organisation_name", "party__is_protected_identity"
     )
     for case_id, kind, first, last, org, protected in parties:
@@ -67,7 +69,7 @@ def document_rows(document_ids: list) -> list[tuple[object, dict]]:
     docs = list(Document.objects.filter(pk__in=document_ids).values_list("pk", "reference", "title", "public_title"))
     ids = [d[0] for d in docs]
     names: dict = defaultdict(lambda: ([], []))
-    for doc_id, kind, first, last, org, protected in Correspondent.objects.filter(document_id__in=ids).values_list(
+    for doc_id, kind, first, last, org, protected in Correspondent.objects.filter(document_id__in=ids).order_by("pk").values_list(
         "document_id", "party__kind", "party__first_name", "party__last_name", "party__organisation_name", "party__is_protected_identity"
     ):
         names[doc_id][1 if protected else 0].append(_name(kind, first, last, org))
@@ -125,46 +127,190 @@ def subscribe() -> None:
 
 # --- full rebuild ------------------------------------------------------------------
 
-BUILDERS: dict[str, tuple[str, Callable[[list], list]]] = {
-    "cases": ("registry.Case", case_rows),
-    "documents": ("registry.Document", document_rows),
-}
+
+@dataclass(frozen=True)
+class Builder:
+    model_path: str
+    build: Callable[[list], list]  # primary keys -> (engine key, fields) rows
+    # (after, upto) primary keys -> (SQL, params, pks for `build`): a SELECT of the
+    # rows in that key range the database can assemble itself (key, then the
+    # collection's fields in order), and the keys of those it cannot (files).
+    bulk: Callable[[object, object], tuple[str, list, list]] | None = None
 
 
-def register_builder(collection: str, model_path: str, build: Callable[[list], list]) -> None:
+BUILDERS: dict[str, Builder] = {}
+
+
+def register_builder(collection: str, model_path: str, build: Callable[[list], list], bulk=None) -> None:
     """Let another app's collection be rebuilt by `knutpunkt reindex` (call it from
     AppConfig.ready): `build` gets a batch of `model_path` primary keys, in order, and
-    returns (engine key, fields) rows — the key need not be the primary key."""
-    BUILDERS[collection] = (model_path, build)
+    returns (engine key, fields) rows — the key need not be the primary key. `bulk`
+    (optional, see Builder) lets the database build the rows without Python; it must
+    give exactly what `build` gives."""
+    BUILDERS[collection] = Builder(model_path, build, bulk)
 
 
 def rebuild(collection: str, *, batch: int = 2000, progress: Callable[[int, int, float], None] | None = None) -> int:
     """Empty a collection and index everything again, one transaction per batch.
 
-    Keys are read in primary-key order with keyset pagination (no OFFSET), so the
-    cost per batch stays flat at millions of rows."""
+    Batches are ranges of primary keys found with keyset pagination (no OFFSET), so
+    the cost per batch stays flat at millions of rows. Where the collection has a bulk
+    source, the database builds each batch's rows itself (index_select); only what
+    needs Python (file text) is built here. During the rebuild the backend may drop
+    its secondary index (PostgreSQL: the GIN index, so searches are slower meanwhile);
+    it is put back at the end — also when the rebuild fails, and if the process is
+    killed, by the next rebuild or `knutpunkt migrate` (Engine.ensure_schema)."""
     from django.apps import apps
 
-    model_path, build = BUILDERS[collection]
-    model = apps.get_model(model_path)
+    builder = BUILDERS[collection]
+    model = apps.get_model(builder.model_path)
     engine = get_engine()
     total = model.objects.count()
     with transaction.atomic():
         engine.clear(collection)
-    done, last, started = 0, None, time.monotonic()
+    engine.begin_rebuild(collection)
+    done, started = 0, time.monotonic()
+    try:
+        for after, upto, ids in _batches(model, batch, with_ids=builder.bulk is None):
+            with transaction.atomic():
+                if builder.bulk is None:
+                    done += engine.index_many(collection, builder.build(ids), replace=False)
+                else:
+                    sql, params, python_ids = builder.bulk(after, upto)
+                    count, refused = engine.index_select(collection, sql, params)
+                    python_ids = list(python_ids) + list(refused)
+                    if python_ids:
+                        count += engine.index_many(collection, builder.build(python_ids), replace=False)
+                    done += count
+            if progress:
+                progress(done, total, time.monotonic() - started)
+    finally:
+        engine.end_rebuild(collection)
+    return done
+
+
+# --- the database's share of a rebuild: the same rows as case_rows/document_rows -------
+
+@functools.cache
+def _whitespace() -> str:
+    """What str.strip() removes, for the SQL that mirrors _name."""
+    return "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+
+
+def _names_sql(through: str, owner: str, after, upto) -> tuple[str, list]:
+    """Per owner (case or document): its parties' names joined by newlines, open and
+    protected apart, in the through table's id order (as the Python path)."""
+    from django.db import connection
+
+    from knutpunkt.registry.models import Party
+
+    party = Party._meta.db_table
+    trim = "trim" if connection.vendor == "sqlite" else "btrim"
+    name = (
+        "CASE WHEN pa.kind = 'organisation' THEN coalesce(pa.organisation_name, '') "
+        f"ELSE {trim}(coalesce(pa.first_name, '') || ' ' || coalesce(pa.last_name, ''), %s) END"
+    )
+    where, params = _range("t." + owner, after, upto)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT t.{owner} AS owner, "
+            f"string_agg({name}, chr(10) ORDER BY t.id) FILTER (WHERE NOT pa.is_protected_identity) AS open, "
+            f"string_agg({name}, chr(10) ORDER BY t.id) FILTER (WHERE pa.is_protected_identity) AS protected "
+            f"FROM {through} t JOIN {party} pa ON pa.id = t.party_id WHERE {where} GROUP BY t.{owner}"
+        )
+        return sql, [_whitespace(), _whitespace(), *params]
+    # SQLite before 3.44 has no ORDER BY inside an aggregate; as a window function over
+    # the whole partition, ordered, group_concat keeps the order.
+    window = f"PARTITION BY t.{owner} ORDER BY t.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    sql = (
+        "SELECT owner, max(open) AS open, max(protected) AS protected FROM ("
+        f"SELECT t.{owner} AS owner, "
+        f"group_concat(CASE WHEN NOT pa.is_protected_identity THEN {name} END, char(10)) OVER ({window}) AS open, "
+        f"group_concat(CASE WHEN pa.is_protected_identity THEN {name} END, char(10)) OVER ({window}) AS protected "
+        f"FROM {through} t JOIN {party} pa ON pa.id = t.party_id WHERE {where}) GROUP BY owner"
+    )
+    return sql, [_whitespace(), _whitespace(), *params]
+
+
+def _range(column: str, after, upto) -> tuple[str, list]:
+    from django.db import connection
+
+    from knutpunkt.registry.models import Case
+
+    prep = Case._meta.pk.get_db_prep_value  # every key here is a UUID primary key or a reference to one
+    parts, params = ["1 = 1"], []
+    if after is not None:
+        parts.append(f"{column} > %s")
+        params.append(prep(after, connection))
+    if upto is not None:
+        parts.append(f"{column} <= %s")
+        params.append(prep(upto, connection))
+    return " AND ".join(parts), params
+
+
+def case_source(after, upto) -> tuple[str, list, list]:
+    from knutpunkt.registry.models import Case, CaseParty
+
+    names, name_params = _names_sql(CaseParty._meta.db_table, "case_id", after, upto)
+    where, params = _range("c.id", after, upto)
+    sql = (
+        "SELECT c.id AS key, c.reference AS reference, c.title AS title, c.public_title AS public_title, "
+        "c.description AS description, coalesce(p.open, '') AS parties, coalesce(p.protected, '') AS protected_parties "
+        f"FROM {Case._meta.db_table} c LEFT JOIN ({names}) p ON p.owner = c.id WHERE {where}"
+    )
+    return sql, name_params + params, []
+
+
+def document_source(after, upto) -> tuple[str, list, list]:
+    """Documents without files come from SQL; those with files (text from extract.py)
+    are built in Python."""
+    from knutpunkt.files.models import File
+    from knutpunkt.registry.models import Correspondent, Document
+
+    names, name_params = _names_sql(Correspondent._meta.db_table, "document_id", after, upto)
+    where, params = _range("d.id", after, upto)
+    files = File._meta.db_table
+    sql = (
+        "SELECT d.id AS key, d.reference AS reference, d.title AS title, d.public_title AS public_title, "
+        "coalesce(p.open, '') AS parties, coalesce(p.protected, '') AS protected_parties, '' AS files, '' AS secret_files "
+        f"FROM {Document._meta.db_table} d LEFT JOIN ({names}) p ON p.owner = d.id WHERE {where} "
+        f"AND NOT EXISTS (SELECT 1 FROM {files} f WHERE f.document_id = d.id AND f.current_version_id IS NOT NULL)"
+    )
+    with_files = File.objects.filter(current_version__isnull=False)
+    if after is not None:
+        with_files = with_files.filter(document_id__gt=after)
+    if upto is not None:
+        with_files = with_files.filter(document_id__lte=upto)
+    return sql, name_params + params, list(with_files.order_by("document_id").values_list("document_id", flat=True).distinct())
+
+
+register_builder("cases", "registry.Case", case_rows, case_source)
+register_builder("documents", "registry.Document", document_rows, document_source)
+
+
+def _batches(model, size: int, *, with_ids: bool):
+    """(after, upto, ids) per batch of `size` rows in primary-key order: the range is
+    after < pk <= upto (None: unbounded); ids are listed only when asked for."""
+    after = None
     while True:
         qs = model.objects.order_by("pk")
-        if last is not None:
-            qs = qs.filter(pk__gt=last)
-        ids = list(qs.values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
-        with transaction.atomic():
-            done += engine.index_many(collection, build(ids), replace=False)
-        last = ids[-1]
-        if progress:
-            progress(done, total, time.monotonic() - started)
-    return done
+        if after is not None:
+            qs = qs.filter(pk__gt=after)
+        if with_ids:
+            ids = list(qs.values_list("pk", flat=True)[:size])
+            if not ids:
+                return
+            yield after, ids[-1], ids
+            after = ids[-1]
+            continue
+        upto = next(iter(qs.values_list("pk", flat=True)[size - 1 : size]), None)
+        if upto is None:
+            if not qs.exists():
+                return
+            yield after, None, None
+            return
+        yield after, upto, None
+        after = upto
 
 
 def analyze() -> None:
@@ -179,7 +325,9 @@ def analyze() -> None:
             cur.execute("ANALYZE")
         elif connection.vendor == "postgresql":
             for name in BUILDERS:
-                cur.execute(f"ANALYZE search_index_{name}")
+                cur.execute("SELECT to_regclass(%s) IS NOT NULL", [f"search_index_{name}"])
+                if cur.fetchone()[0]:
+                    cur.execute(f"ANALYZE search_index_{name}")
 
 
 def reindex_cases(ids: Iterable) -> None:
