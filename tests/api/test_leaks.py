@@ -38,6 +38,8 @@ ALL = (SOCIAL, STAFF, SHIELDED, HEALTH, ONE_FILE)
 KEY = "registrering-personalarende-1"
 
 EVERY_PART = ["title", "description", "parties", "files"]
+SEARCH_WORDS = ("anna", "skulder", "utredning", "ekonomiskt", "ansökan", "anmälan", "personalärende", "innehåll", "diagnos",
+                "läkarintyg", "doktor", "exempelby")
 
 
 def secret(public_title: str, parts=EVERY_PART, provisions=("26 kap. 1 §",)) -> dict:
@@ -125,7 +127,12 @@ def every_get(client, world, *, slow: bool = True) -> list[tuple[str, object]]:
         paths += ["/api/v1/schema/", f"/api/v1/diaries/KS/journal/?from={day}&to={day}&format=pdf"]
     for marker in ALL:
         paths += [f"/api/v1/cases/?q={marker}", f"/api/v1/cases/?party={marker}", f"/api/v1/documents/?q={marker}",
-                  f"/api/v1/parties/?q={marker}"]
+                  f"/api/v1/parties/?q={marker}", f"/api/v1/search/cases/?q={marker}"]
+    # Words every secret text carries beside its marker: the search engine finds the
+    # objects by them, so its snippets and facets would show a marker the policy let through.
+    for word in SEARCH_WORDS:
+        paths += [f"/api/v1/cases/?q={word}&sort=relevance", f"/api/v1/search/cases/?q={word}",
+                  f"/api/v1/search/cases/?q={word}&sort=date&include_voided=true"]
     for number in ("19121212-1212", "19900101-0017", "20010203-0004"):
         paths += [f"/api/v1/parties/?q={number}", f"/api/v1/cases/?party={number}"]
     for made in world.values():

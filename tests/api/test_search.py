@@ -222,3 +222,13 @@ def test_masked_case_in_the_list_shows_only_the_public_title(diary, secret_world
     case = body["results"][0]
     assert case["masked"] is True and case["title"] == "Ansökan om ekonomiskt bistånd" and case["description"] is None
     assert body["snippets"][case["id"]] == [{"label": "Rubrik", "html": "Ansökan om ekonomiskt <mark>bistånd</mark>"}]
+
+
+def test_a_user_without_any_role_finds_nothing(secret_world):
+    from tests.factories import UserFactory
+
+    nobody = client_for(UserFactory())
+    for path in (SEARCH, "/api/v1/cases/"):
+        response = nobody.get(path, {"q": "ansökan"})
+        assert response.status_code == 200 and response.json()["count"] == 0, path
+        assert SECRET not in response.content.decode()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from django.contrib import admin
@@ -142,7 +143,12 @@ def entry_points(world, secrets) -> list[str]:
             urls += [f"/arenden/?text={term}", f"/arenden/?party={term}", f"/api/v1/cases/?q={term}",
                      f"/api/v1/cases/?party={term}", f"/api/v1/documents/?q={term}", f"/api/v1/parties/?q={term}",
                      f"/diarium/?q={term}", f"/api/public/v1/entries/?q={term}"]
-        urls += [f"/arenden/?text={core[:7]}", f"/api/v1/cases/?q={core[:7]}"]
+        urls += [f"/arenden/?text={core[:7]}", f"/api/v1/cases/?q={core[:7]}", f"/api/v1/search/cases/?q={core}"]
+        # The search engine matches whole words from their start: a part's key and the
+        # start of the marker ("CTQ1A2B") find that part's text without the query
+        # echoing a whole marker back.
+        for key in KEYS:
+            urls += [f"/arenden/?text={key}{core[:6]}", f"/api/v1/search/cases/?q={key}{core[:6]}"]
         urls += [
             f"/arenden/?reference={case.reference}", f"/registrera/arende/?case_reference={case.reference}",
             f"/arende/{case.pk}/", f"/arende/{case.reference}/", f"/handling/{document.pk}/", f"/handling/{document.reference}/",
@@ -155,6 +161,12 @@ def entry_points(world, secrets) -> list[str]:
         ]
         for obj in (case, document, party, file):
             urls.append(_url(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk))
+    # Words every secret text carries beside its marker (see world.register_secret):
+    # each finds every secret object, so its snippets and facets meet every part. The
+    # crawl follows the facet, sort and page links of the search page from here.
+    for word in ("ärende", "beskrivning", "handling", "innehåll", "greta", "offentlig rubrik"):
+        urls += [f"/arenden/?text={word}", f"/api/v1/cases/?q={word}&sort=relevance", f"/api/v1/search/cases/?q={word}"]
+    urls += ["/sok/?text=ärende", "/api/v1/search/cases/?q=ärende&include_voided=true&sort=date"]
     for model in admin.site._registry:
         changelist = _url(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         if changelist:
@@ -163,12 +175,23 @@ def entry_points(world, secrets) -> list[str]:
     return [u for u in urls if u]
 
 
+# The staff search page's facet, sort and page links: every combination of them would
+# be a new URL, so a search is read once per single choice of them.
+SEARCH_CHOICES = ("diary", "process", "status", "year", "direction", "sort", "page")
+
+
 def normalise(url: str) -> str:
     """One URL per page worth reading: the login page whatever `next` says, an admin
-    page without its sorting and filter variants (its own ?q= searches are kept)."""
+    page without its sorting and filter variants (its own ?q= searches are kept), a
+    search with at most one facet, sort or page choice."""
     path, _, query = url.partition("?")
     if path in ("/logga-in/", "/admin/login/") or (path.startswith("/admin/") and not query.startswith("q=")):
         return path
+    if path == "/arenden/" and query:
+        params = parse_qsl(query, keep_blank_values=True)
+        choices = [(k, v) for k, v in params if k in SEARCH_CHOICES]
+        if len(choices) > 1:
+            return f"{path}?{urlencode([(k, v) for k, v in params if k not in SEARCH_CHOICES] + choices[-1:])}"
     return url
 
 
@@ -231,11 +254,12 @@ def test_no_marker_reaches_a_reader_without_the_right(reader_name, django_captur
     assert fetched > 60, (fetched, statuses)  # the crawl really went somewhere
 
 
-def test_the_crawler_finds_a_marker_that_is_there():
+def test_the_crawler_finds_a_marker_that_is_there(django_capture_on_commit_callbacks):
     """The check itself works: a registrator of the diary sees every part, so the crawl
     must meet every marker of the marked case."""
     world = make_world("KON")
-    secret = register_secret(world, case_protection=Protection(frozenset({"title", "parties"})), protected_party=False)
+    with django_capture_on_commit_callbacks(execute=True):  # indexed, as in the crawl above
+        secret = register_secret(world, case_protection=Protection(frozenset({"title", "parties"})), protected_party=False)
     client = Client()
     client.force_login(world.owner)
     seen: set[str] = set()
@@ -246,3 +270,8 @@ def test_the_crawler_finds_a_marker_that_is_there():
 
     crawl(client, [f"/arende/{secret.case.pk}/", f"/api/v1/files/{secret.file.pk}/download/"], check)
     assert {"CT", "CD", "PN", "DT", "FN", "FC"} <= seen, seen
+    # The searches the crawl starts from do reach the secret texts (in hits and
+    # snippets), so a search leaking them would be caught.
+    for word, key in (("ärende", "CT"), ("beskrivning", "CD"), ("greta", "PN"), ("handling", "DT")):
+        for url in (f"/arenden/?text={word}", f"/api/v1/search/cases/?q={word}"):
+            assert secret.text(key) in body_text(client.get(url)), (url, key)

@@ -279,3 +279,11 @@ def test_caseworker_outside_a_restricted_case_gets_no_description_snippet(client
     assert "Inga ärenden matchar" in page(client, text="rehabilitering")
     html = page(client, text="personalärende")
     assert case.reference in html and "Nisse" not in html and "Rehabilitering" not in html
+
+
+def test_a_user_without_any_role_searches_and_finds_nothing(client, secret_world):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    html = page(client, text="ansökan")
+    assert "Inga ärenden matchar" in html and SECRET not in html and "Avgränsa" not in html

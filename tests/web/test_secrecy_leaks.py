@@ -5,6 +5,7 @@ restricted case — then open every page they can, and the marker is in none of 
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from knutpunkt.access.models import AccessGroup
 from knutpunkt.core.models import AuditEntry
 from knutpunkt.files.models import File
 from knutpunkt.organisations.models import Role
+from knutpunkt.registry import outbox
 from knutpunkt.registry.models import Case, Document
 from tests.factories import user_with_role
 from tests.web.conftest import PDF, html_of, upload
@@ -58,6 +60,10 @@ def pages_of(case) -> list[str]:
         reverse("web:search") + "?status=",
         reverse("web:search") + f"?text={MARKER}",
         reverse("web:search") + "?text=bistånd",
+        # Words beside the marker in the secret texts: the search engine finds the case
+        # by them; its snippets, facets and sort links must show nothing secret.
+        *[reverse("web:search") + f"?text={word}" for word in ("skulder", "hälsa", "ansökan", "utredning", "kalle", "följ", "vägen")],
+        reverse("web:search") + "?text=bistånd&sort=date",
         reverse("web:search") + f"?party={MARKER}",
         reverse("web:search") + f"?party={PERSONNUMMER}",
         reverse("web:search") + f"?reference={case.reference}",
@@ -69,13 +75,26 @@ def pages_of(case) -> list[str]:
 
 
 def assert_no_marker(client, urls):
-    for url in urls:
-        response = client.get(url, follow=True)
-        assert response.status_code == 200, url
-        # What the reader typed is echoed in the search form; nothing else may match.
-        html = html_of(response).replace(f'value="{MARKER}"', "").replace(f'value="{PERSONNUMMER}"', "")
-        assert MARKER not in html, url
-        assert "Kalle" not in html and "kalle@example.se" not in html and "1212" not in html, url
+    # Both ways the search engine matches: before the worker has indexed the case (LIKE
+    # on visible fields) and after (the index).
+    for indexed in (False, True):
+        if indexed:
+            while outbox.dispatch_pending():
+                pass
+        for url in urls:
+            response = client.get(url, follow=True)
+            assert response.status_code == 200, url
+            # What the reader typed is echoed in the search form; nothing else may match.
+            html = html_of(response).replace(f'value="{MARKER}"', "").replace(f'value="{PERSONNUMMER}"', "")
+            assert MARKER not in html, url
+            assert "Kalle" not in html and "kalle@example.se" not in html and "1212" not in html, url
+            if url.startswith(reverse("web:search")):
+                # The search page's own links (facets, sort, pages) lead to more searches.
+                for href in re.findall(r'href="(\?[^"]*)"', html):
+                    linked = client.get(reverse("web:search") + unescape(href))
+                    assert linked.status_code == 200, href
+                    text = html_of(linked)
+                    assert MARKER not in text and "Kalle" not in text and "1212" not in text, href
 
 
 def test_a_reader_sees_the_public_title_and_nothing_secret(client, marked, reader, registrator):
@@ -100,6 +119,10 @@ def test_a_reader_sees_the_public_title_and_nothing_secret(client, marked, reade
     html = html_of(client.get(reverse("web:case_detail", args=[marked.pk])))
     for text in (f"Bistånd {MARKER}", f"Skulder och hälsa {MARKER}", f"{MARKER}.pdf", "Kalle", PERSONNUMMER, f"Följ upp {MARKER}"):
         assert text in html, text
+    # The same searches give the registrator the secret text in hits and snippets.
+    html = html_of(client.get(reverse("web:search") + "?text=skulder"))
+    assert f"<mark>Skulder</mark> och hälsa {MARKER}" in html and f"Bistånd {MARKER}" in html
+    assert "Kalle" in html_of(client.get(reverse("web:search") + "?text=kalle"))
 
 
 def test_journal_csv_shows_only_the_public_title(client, marked, reader):
