@@ -34,7 +34,17 @@ DOCUMENTS = Collection(
     weights=(("reference", "A"), ("title", "A"), ("public_title", "A"), ("parties", "B"), ("protected_parties", "B")),
 )
 
-COLLECTIONS: dict[str, Collection] = {c.name: c for c in (CASES, DOCUMENTS)}
+# The public diary's search (publicdiary.search_index): one row per PublishedEntry,
+# key = its object_id. Only the projection's public fields are ever indexed here, so
+# nothing the public may not see can match.
+PUBLIC = Collection(
+    "public",
+    ("reference", "title", "correspondent"),
+    key_type="uuid",
+    weights=(("reference", "A"), ("title", "A"), ("correspondent", "B")),
+)
+
+COLLECTIONS: dict[str, Collection] = {c.name: c for c in (CASES, DOCUMENTS, PUBLIC)}
 
 WEIGHT_NUMBERS = {"A": 10.0, "B": 5.0, "C": 2.0, "D": 1.0}
 
