@@ -57,12 +57,15 @@ def entries(request):
     except ValueError as exc:
         message = str(exc) if "ÅÅÅÅ" in str(exc) else "authority: ange myndighetens id (ett heltal)."
         return problem(400, "Felaktig fråga", message, code="invalid_parameter")
+    sort = (params.get("sort") or queries.SORT_DATE).strip()
+    if sort not in queries.SORTS:
+        return problem(400, "Felaktig fråga", "sort: ange datum eller relevans.", code="invalid_parameter")
     search = queries.EntrySearch(
         text=params.get("q", ""), reference=params.get("reference", ""), authority_id=authority_id,
-        date_from=date_from, date_to=date_to, kind=params.get("kind", ""),
+        date_from=date_from, date_to=date_to, kind=params.get("kind", ""), sort=sort,
     )
     size = min(max(queries.parse_page(params.get("page_size"), DEFAULT_PAGE_SIZE), 1), queries.MAX_PAGE_SIZE)
-    page, clamped = queries.page_of(queries.search_entries(search), params.get("page"), per_page=size)
+    page, clamped = queries.page_of(queries.results(search), params.get("page"), per_page=size)
     base = request.build_absolute_uri(request.path)
 
     def link(number):
@@ -71,7 +74,9 @@ def entries(request):
         return f"{base}?{query.urlencode()}"
 
     return json_response({
+        # Counting stops at queries.COUNT_CAP: then count_exact is false and count is the cap.
         "count": page.paginator.count,
+        "count_exact": not page.paginator.more,
         "page": page.number,
         "pages": page.paginator.num_pages,
         "page_size": size,

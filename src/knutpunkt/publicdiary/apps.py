@@ -9,8 +9,10 @@ class PublicDiaryConfig(AppConfig):
     def ready(self):
         from knutpunkt.core import events
 
-        from . import services
+        from . import search_index, services
 
         # Runs in the background worker, after the registering transaction committed.
         events.subscribe("case.", services.on_registry_event)
         events.subscribe("document.", services.on_registry_event)
+        # `knutpunkt reindex` rebuilds the public search collection from PublishedEntry.
+        search_index.register()

@@ -28,6 +28,10 @@ class SearchForm(forms.Form):
     authority = forms.TypedChoiceField(label="Myndighet", required=False, coerce=int, empty_value=None)
     date_from = _date_field("Registrerad från och med")
     date_to = _date_field("Registrerad till och med")
+    sort = forms.ChoiceField(
+        label="Sortera", required=False, choices=[("datum", "Nyast först"), ("relevans", "Bäst matchning först")],
+        error_messages={"invalid_choice": "Välj att sortera på datum eller på relevans."},
+    )
 
     def __init__(self, *args, authorities=(), **kwargs):
         super().__init__(*args, **kwargs)

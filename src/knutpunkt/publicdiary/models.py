@@ -61,12 +61,15 @@ class PublishedEntry(models.Model):
     object_id = models.UUIDField("registrets id")
     reference = models.CharField("diarienummer", max_length=50, db_index=True)
     case_reference = models.CharField("ärendets diarienummer", max_length=40, blank=True, db_index=True)
-    case_object_id = models.UUIDField("ärendets id", null=True, blank=True, db_index=True)
+    case_object_id = models.UUIDField("ärendets id", null=True, blank=True)  # indexed with reference, below
     registered_at = models.DateTimeField("registrerad")
     registered_on = models.DateField("registreringsdatum", db_index=True)
     document_date = models.DateField("handlingens datum", null=True, blank=True)
     direction = models.CharField("riktning", max_length=12, blank=True)
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="published_entries", verbose_name="myndighet")
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="published_entries", verbose_name="myndighet",
+        db_index=False,  # (authority, -registered_at) below serves it
+    )
     authority_name = models.CharField("myndighet", max_length=200)
     diary_prefix = models.CharField("diarium", max_length=20)
     diary_name = models.CharField("diariets namn", max_length=200)
@@ -82,7 +85,8 @@ class PublishedEntry(models.Model):
         verbose_name = "publicerad post"
         verbose_name_plural = "publicerade poster"
         ordering = ["-registered_at", "reference"]
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_published_object")]
+        # object_id first: the search engine's matches are looked up by object_id alone.
+        constraints = [models.UniqueConstraint(fields=["object_id", "kind"], name="uniq_published_object")]
         indexes = [
             models.Index(fields=["authority", "-registered_at"]),
             models.Index(fields=["case_object_id", "reference"]),

@@ -1,17 +1,28 @@
 """Keeping the search engine's "public" collection in step with PublishedEntry.
 
-The engine (knutpunkt.search.engine.get_engine) is used once the search app defines a
-"public" collection (fields reference, title, correspondent; key = the entry's
-object_id, a UUID). Until then public search is a plain ORM query (publicdiary.queries)
-and these calls do nothing. Only public fields are ever handed to the engine — it
-indexes the projection, never the registry.
+The collection (search.schema.PUBLIC: reference, title, correspondent; key = the
+entry's object_id) indexes the projection, never the registry: only what
+PublishedEntry holds — what anyone may see — is ever handed to the engine, so no word
+of a secret title, no private person and no personnummer can match.
+
+Every write of PublishedEntry goes through publicdiary.services, which calls add /
+add_many / remove / remove_many / clear here in the same transaction. `knutpunkt
+reindex --collection public` rebuilds it (register() makes reindex know it).
+
+If the search app has no "public" collection (an installation with another engine
+that lacks it), these calls do nothing and publicdiary.queries falls back to a plain
+ORM query.
 """
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "public"
+FIELDS = ("object_id", "reference", "case_reference", "public_title", "correspondent")
 
 
 def engine():
@@ -25,24 +36,46 @@ def engine():
     return search_engine.get_engine()
 
 
-def fields_of(entry) -> dict:
+def fields_from(reference: str, case_reference: str, public_title: str, correspondent: str) -> dict:
     return {
-        "title": entry.public_title,
-        "reference": " ".join(filter(None, [entry.reference, entry.case_reference])),
-        "correspondent": entry.correspondent,
+        "title": public_title,
+        "reference": " ".join(filter(None, [reference, case_reference])),
+        "correspondent": correspondent,
     }
 
 
+def fields_of(entry) -> dict:
+    return fields_from(entry.reference, entry.case_reference, entry.public_title, entry.correspondent)
+
+
 def add(entry) -> None:
+    add_many([entry])
+
+
+def add_many(entries: Iterable, *, new: bool = False) -> int:
+    """Index entries (PublishedEntry objects). new=True promises none of them is in the
+    collection yet (right after clear()): the engine then skips its delete."""
+    return add_values(((e.object_id, fields_of(e)) for e in entries), new=new)
+
+
+def add_values(rows: Iterable[tuple[object, dict]], *, new: bool = False) -> int:
+    """Index (object_id, engine fields) rows, as fields_from() makes them."""
     e = engine()
-    if e is not None:
-        e.index(COLLECTION, entry.object_id, fields_of(entry))
+    if e is None:
+        return 0
+    return e.index_many(COLLECTION, list(rows), replace=not new)
 
 
 def remove(entry) -> None:
+    remove_many([entry.object_id])
+
+
+def remove_many(object_ids: Iterable) -> None:
     e = engine()
-    if e is not None:
-        e.delete(COLLECTION, entry.object_id)
+    if e is None:
+        return
+    for object_id in object_ids:
+        e.delete(COLLECTION, object_id)
 
 
 def clear() -> None:
@@ -51,7 +84,45 @@ def clear() -> None:
         e.clear(COLLECTION)
 
 
+def build(pks: list) -> list[tuple[object, dict]]:
+    """Rows for `knutpunkt reindex`: (object_id, fields) of a batch of PublishedEntry pks."""
+    from .models import PublishedEntry
+
+    rows = PublishedEntry.objects.filter(pk__in=pks).order_by("pk").values_list(*FIELDS)
+    return [(object_id, fields_from(ref, case_ref, title, corr)) for object_id, ref, case_ref, title, corr in rows]
+
+
+def register() -> None:
+    """Let `knutpunkt reindex` rebuild the collection (called from AppConfig.ready)."""
+    if engine_available():
+        from knutpunkt.search import indexing
+
+        indexing.register_builder(COLLECTION, "publicdiary.PublishedEntry", build)
+
+
+def engine_available() -> bool:
+    try:
+        from knutpunkt.search import schema
+    except ImportError:
+        return False
+    return COLLECTION in getattr(schema, "COLLECTIONS", {})
+
+
 def match(text: str):
-    """Keys (object_id) matching every word, or None without an engine or words."""
+    """Keys (object_id) matching every term of `text` — words as prefixes, "a phrase"
+    as consecutive words — or None without an engine or without words."""
     e = engine()
     return None if e is None else e.match(COLLECTION, text)
+
+
+def scores(text: str) -> dict:
+    """Relevance of every matching entry, keyed as the database stores object_id."""
+    e = engine()
+    return {} if e is None else e.scores(COLLECTION, text)
+
+
+def db_key(object_id):
+    """object_id as the engine's scores() keys it (SQLite: 32 hex digits)."""
+    from knutpunkt.search import schema
+
+    return engine().db_key(schema.get(COLLECTION), object_id)

@@ -70,13 +70,19 @@ def public_title(obj) -> str:
     return strip_identity_numbers((title or "").strip()) or UNPUBLISHED_TITLE
 
 
-def public_correspondent(document: Document) -> str:
+def public_correspondent(document: Document, correspondents=None) -> str:
     """Senders/recipients that are legal persons or authorities — never a private
-    person, never anyone with skyddad identitet, nothing when the parties are secret."""
+    person, never anyone with skyddad identitet, nothing when the parties are secret.
+
+    `correspondents` (the document's Correspondent rows with their party) lets a batch
+    pass rows it fetched at once; they are ordered here, in Python, so one object and a
+    batch give the same text on every database (collations differ)."""
     if document.parties_secret or (document.case_id and document.case.parties_secret):
         return ""
+    if correspondents is None:
+        correspondents = document.correspondents.select_related("party")
     names = []
-    for c in document.correspondents.select_related("party").order_by("role", "party__organisation_name"):
+    for c in sorted(correspondents, key=lambda c: (c.role, c.party.organisation_name)):
         if is_legal_person(c.party) and c.party.organisation_name.strip() not in names:
             names.append(c.party.organisation_name.strip())
     return strip_identity_numbers("; ".join(names))[:500]
@@ -125,30 +131,58 @@ def due_at(obj, pub: PublicationSettings) -> dt.datetime:
     return changed + dt.timedelta(hours=pub.delay_hours)
 
 
+def decide(obj, pub: PublicationSettings | None, now: dt.datetime, correspondents=None) -> tuple[Outcome, dict | None]:
+    """What the projection of one case or document should be: removed (with the
+    rule's reasons), waiting for the delay, or published with these public fields.
+    The single decision behind both project() and the batched publish_all()."""
+    reasons = reasons_not_published(obj, pub)
+    if reasons:
+        return Outcome("removed", reasons=tuple(reasons)), None
+    due = due_at(obj, pub)
+    if now < due:
+        return Outcome("waiting", due=due), None
+    return Outcome("published"), public_fields(obj, correspondents)
+
+
 @transaction.atomic
 def project(obj, *, now: dt.datetime | None = None) -> Outcome:
     """Bring the published entry of one case or document in step with the registry."""
     obj = _reload(obj)
-    kind = PublishedEntry.Kind.DOCUMENT if isinstance(obj, Document) else PublishedEntry.Kind.CASE
-    pub = settings_for(obj.diary.authority_id)
-    reasons = reasons_not_published(obj, pub)
-    if reasons:
+    kind = kind_of(obj)
+    outcome, values = decide(obj, settings_for(obj.diary.authority_id), now or clock.now())
+    if outcome.state == "removed":
         _remove(kind, obj.pk)
-        return Outcome("removed", reasons=tuple(reasons))
-    due = due_at(obj, pub)
-    if (now or clock.now()) < due:
-        return Outcome("waiting", due=due)
-    values = public_fields(obj)
-    values["updated_at"] = clock.now()
-    entry, _ = PublishedEntry.objects.update_or_create(
-        kind=kind, object_id=obj.pk, defaults=values, create_defaults={**values, "published_at": clock.now()},
-    )
-    search_index.add(entry)
-    return Outcome("published")
+    elif outcome.state == "published":
+        entry = PublishedEntry.objects.filter(kind=kind, object_id=obj.pk).first()
+        if entry is None:
+            stamp = clock.now()
+            entry = PublishedEntry.objects.create(kind=kind, object_id=obj.pk, published_at=stamp, updated_at=stamp, **values)
+            search_index.add(entry)
+        elif apply_values(entry, values):
+            entry.updated_at = clock.now()
+            entry.save()
+            search_index.add(entry)
+    return outcome
 
 
-def public_fields(obj) -> dict:
-    """Every field of a PublishedEntry, computed from the registry row."""
+def kind_of(obj) -> str:
+    return PublishedEntry.Kind.DOCUMENT if isinstance(obj, Document) else PublishedEntry.Kind.CASE
+
+
+def apply_values(entry: PublishedEntry, values: dict) -> bool:
+    """Set the public fields on an entry; True if any of them changed (updated_at then
+    tells when the public text last changed, and the feed's <updated> with it)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(entry, name) != value:
+            setattr(entry, name, value)
+            changed = True
+    return changed
+
+
+def public_fields(obj, correspondents=None) -> dict:
+    """Every public field of a PublishedEntry (not its timestamps), computed from the
+    registry row."""
     is_doc = isinstance(obj, Document)
     case = obj.case if is_doc else obj
     diary = obj.diary
@@ -161,13 +195,13 @@ def public_fields(obj) -> dict:
         "registered_on": _local_date(obj.registered_at),
         "document_date": obj.document_date if is_doc else obj.opened_date,
         "direction": obj.direction if is_doc else "",
-        "authority": diary.authority,
+        "authority_id": diary.authority_id,
         "authority_name": diary.authority.name,
         "diary_prefix": diary.prefix,
         "diary_name": diary.name,
         "unit_name": unit.name if unit is not None else "",
         "public_title": public_title(obj),
-        "correspondent": public_correspondent(obj) if is_doc else "",
+        "correspondent": public_correspondent(obj, correspondents) if is_doc else "",
     }
 
 
@@ -194,7 +228,9 @@ def settings_for(authority_id: int) -> PublicationSettings | None:
 
 
 def _covers_diary(pub: PublicationSettings, diary_id: int) -> bool:
-    chosen = set(pub.diaries.values_list("pk", flat=True))
+    chosen = getattr(pub, "_chosen_diaries", None)
+    if chosen is None:  # once per settings object: publish_all judges many rows with one
+        chosen = pub._chosen_diaries = frozenset(d.pk for d in pub.diaries.all())
     return not chosen or diary_id in chosen
 
 
@@ -217,7 +253,10 @@ def on_registry_event(event) -> None:
         objects = [Document.objects.get(pk=event.document_id)]
     elif kind == "case" and event.case_id:
         case = Case.objects.get(pk=event.case_id)
-        objects = [case, *case.documents.all()]
+        # A change to a case can change what may be published of its documents; its
+        # registration cannot (each document registered in it has its own event), so
+        # a registration projects the case once, not once per event.
+        objects = [case] if action == "registered" else [case, *case.documents.all()]
     else:
         return
     for obj in objects:
@@ -241,35 +280,8 @@ def schedule(obj, due: dt.datetime) -> None:
         publish_object.using(run_after=due).enqueue(kind, str(obj.pk))
 
 
-def publish_all(*, rebuild: bool = False, batch: int = 1000, out=None) -> dict:
-    """Recompute the whole projection (for operators, and nightly as a catch-up for
-    aging out by `years_back`). With rebuild the table is emptied first."""
-    counts = {"published": 0, "waiting": 0, "removed": 0}
-    if rebuild:
-        search_index.clear()
-        PublishedEntry.objects.all().delete()
-    enabled = list(PublicationSettings.objects.filter(enabled=True).values_list("authority_id", flat=True))
-    for model in (Case, Document):
-        kind = PublishedEntry.Kind.DOCUMENT if model is Document else PublishedEntry.Kind.CASE
-        published_ids = set(PublishedEntry.objects.filter(kind=kind).values_list("object_id", flat=True))
-        last = None
-        while True:
-            qs = model.objects.filter(diary__authority_id__in=enabled).order_by("pk")
-            if last is not None:
-                qs = qs.filter(pk__gt=last)
-            ids = list(qs.values_list("pk", flat=True)[:batch])
-            if not ids:
-                break
-            for obj in model.objects.filter(pk__in=ids):
-                counts[project(obj).state] += 1
-                published_ids.discard(obj.pk)
-            last = ids[-1]
-        # Entries of authorities that stopped publishing.
-        for object_id in published_ids:
-            obj = model.objects.filter(pk=object_id).first()
-            if obj is None:
-                _remove(kind, object_id)
-                counts["removed"] += 1
-            else:
-                counts[project(obj).state] += 1
-    return counts
+def publish_all(*, rebuild: bool = False, batch: int = 2000, progress=None) -> dict:
+    """Recompute the whole projection in batches (publicdiary.bulk.publish_all)."""
+    from .bulk import publish_all as run
+
+    return run(rebuild=rebuild, batch=batch, progress=progress)

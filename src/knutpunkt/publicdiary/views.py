@@ -40,9 +40,11 @@ def index(request):
         d = form.cleaned_data
         search = queries.EntrySearch(
             text=d["q"], reference=d["reference"], authority_id=d["authority"], date_from=d["date_from"], date_to=d["date_to"],
+            sort=d["sort"] or queries.SORT_DATE,
         )
-        page, clamped = queries.page_of(queries.search_entries(search), request.GET.get("page"))
-        context.update(page=page, clamped=clamped, page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        page, clamped = queries.page_of(queries.results(search), request.GET.get("page"))
+        context.update(page=page, clamped=clamped, count_label=queries.count_label(page.paginator), count_cap=queries.cap_label(),
+                       page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     elif not searching:
         context["latest"] = PublishedEntry.objects.order_by("-published_at", "reference")[:10]
     # Result pages are never for search engines; the entries' own pages are.
@@ -163,7 +165,7 @@ def authority(request, authority_id):
     auth = queries.published_authorities().filter(pk=authority_id).first()
     if auth is None:
         raise Http404("Myndigheten publicerar inte sitt diarium här.")
-    page, clamped = queries.page_of(PublishedEntry.objects.filter(authority=auth).order_by("-registered_at", "reference"), request.GET.get("page"))
+    page, clamped = queries.page_of(PublishedEntry.objects.filter(authority=auth).order_by(*queries.DATE_ORDER), request.GET.get("page"))
     context = {"authority": auth, "page": page, "clamped": clamped,
                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)}
     return _page(request, "authority.html", context, noindex=queries.is_noindex(auth.pk))

@@ -1,20 +1,31 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from knutpunkt.publicdiary import services
 
 
 class Command(BaseCommand):
     help = (
-        "Räknar om diariet på webben (den publicerade projektionen): publicerar det som är klart att publicera "
-        "och tar bort det som inte längre får publiceras. Kör gärna varje natt."
+        "Räknar om diariet på webben (den publicerade projektionen och dess sökindex): publicerar det som är klart "
+        "att publicera och tar bort det som inte längre får publiceras. Kör gärna varje natt."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true", help="Töm projektionen först och bygg upp den från början.")
-        parser.add_argument("--batch", type=int, default=1000, help="Antal rader per omgång (standard 1000).")
+        parser.add_argument("--batch", type=int, default=2000, help="Antal rader per omgång och transaktion (standard 2000).")
 
-    def handle(self, *args, rebuild=False, batch=1000, **options):
-        counts = services.publish_all(rebuild=rebuild, batch=batch)
+    def handle(self, *args, rebuild=False, batch=2000, **options):
+        if batch < 1:
+            raise CommandError("--batch måste vara minst 1.")
+        last = [0.0]
+
+        def progress(kind, judged, written, seconds):
+            if options["verbosity"] >= 2 or (options["verbosity"] and seconds - last[0] >= 5):
+                last[0] = seconds
+                label = "ärenden" if kind == "case" else "handlingar"
+                self.stdout.write(f"  {label}: {judged} prövade, {written} poster skrivna, {seconds:.0f} s")
+
+        counts = services.publish_all(rebuild=rebuild, batch=batch, progress=progress)
         self.stdout.write(
-            f"Publicerade: {counts['published']}, väntar på fördröjning: {counts['waiting']}, inte publicerbara/borttagna: {counts['removed']}"
+            f"Publicerade: {counts['published']}, väntar på fördröjning: {counts['waiting']}, "
+            f"inte publicerbara: {counts['not_published']}, borttagna: {counts['removed']}"
         )
