@@ -174,3 +174,21 @@ def test_sql_words_agree_with_python_where_they_claim_to(texts):
                 assert words == " ".join(words_of(text)), text
             else:  # refused: something in it the SQL does not handle
                 assert set(map(ord, text)) - set(bw.ALLOWED) or re.search(r"[^\W_]{61}", text), text
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_parallel_rebuild_stores_the_same(diary, registrator):
+    # Committed data: each job reads on its own connection.
+    for i in range(12):
+        case = services.register_case(diary, actor=registrator, title=f"Bygglov {i} för Åsa Öberg {'Ελληνικά' if i % 5 == 0 else ''}")
+        services.register_document(actor=registrator, case=case, direction="upprattad", title=f"Beslut {i}")
+    try:
+        indexing.rebuild("cases", batch=2, jobs=1)
+        one = snapshot("cases")
+        assert indexing.rebuild("cases", batch=2, jobs=3) == 12
+        assert snapshot("cases") == one
+        assert _gin_exists("cases")
+    finally:  # the flush after this test empties the registry, not the index tables
+        for collection in ("cases", "documents"):
+            get_engine().clear(collection)

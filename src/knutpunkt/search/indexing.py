@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -150,43 +151,85 @@ def register_builder(collection: str, model_path: str, build: Callable[[list], l
     BUILDERS[collection] = Builder(model_path, build, bulk)
 
 
-def rebuild(collection: str, *, batch: int = 2000, progress: Callable[[int, int, float], None] | None = None) -> int:
+def rebuild(
+    collection: str, *, batch: int = 10000, jobs: int = 1, progress: Callable[[int, int, float], None] | None = None
+) -> int:
     """Empty a collection and index everything again, one transaction per batch.
 
     Batches are ranges of primary keys found with keyset pagination (no OFFSET), so
     the cost per batch stays flat at millions of rows. Where the collection has a bulk
     source, the database builds each batch's rows itself (index_select); only what
-    needs Python (file text) is built here. During the rebuild the backend may drop
-    its secondary index (PostgreSQL: the GIN index, so searches are slower meanwhile);
-    it is put back at the end — also when the rebuild fails, and if the process is
-    killed, by the next rebuild or `knutpunkt migrate` (Engine.ensure_schema)."""
+    needs Python (file text) is built here. On PostgreSQL `jobs` batches run at once,
+    each on its own connection (not inside a transaction: other connections would not
+    see its rows; SQLite writes one at a time anyway).
+
+    During the rebuild the backend may drop its secondary index (PostgreSQL: the GIN
+    index, so searches are slower meanwhile); it is put back at the end — also when the
+    rebuild fails, and if the process is killed, by the next rebuild or `knutpunkt
+    migrate` (Engine.ensure_schema)."""
     from django.apps import apps
+    from django.db import connection, connections
 
     builder = BUILDERS[collection]
     model = apps.get_model(builder.model_path)
     engine = get_engine()
     total = model.objects.count()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        jobs = 1
     with transaction.atomic():
         engine.clear(collection)
     engine.begin_rebuild(collection)
-    done, started = 0, time.monotonic()
+    lock = threading.Lock()
+    ranges = _batches(model, batch, with_ids=builder.bulk is None)
+    state = {"done": 0, "error": None}
+    started = time.monotonic()
+
+    def load(after, upto, ids) -> int:
+        with transaction.atomic():
+            if builder.bulk is None:
+                return engine.index_many(collection, builder.build(ids), replace=False)
+            sql, params, python_ids = builder.bulk(after, upto)
+            count, refused = engine.index_select(collection, sql, params)
+            python_ids = list(python_ids) + list(refused)
+            if python_ids:
+                count += engine.index_many(collection, builder.build(python_ids), replace=False)
+            return count
+
+    def work() -> None:
+        try:
+            while True:
+                with lock:
+                    if state["error"] is not None:
+                        return
+                    batch_range = next(ranges, None)
+                if batch_range is None:
+                    return
+                count = load(*batch_range)
+                with lock:
+                    state["done"] += count
+                    if progress:
+                        progress(state["done"], total, time.monotonic() - started)
+        except BaseException as exc:
+            with lock:
+                state["error"] = state["error"] or exc
+        finally:
+            if jobs > 1:
+                connections.close_all()  # this thread's connections only
+
     try:
-        for after, upto, ids in _batches(model, batch, with_ids=builder.bulk is None):
-            with transaction.atomic():
-                if builder.bulk is None:
-                    done += engine.index_many(collection, builder.build(ids), replace=False)
-                else:
-                    sql, params, python_ids = builder.bulk(after, upto)
-                    count, refused = engine.index_select(collection, sql, params)
-                    python_ids = list(python_ids) + list(refused)
-                    if python_ids:
-                        count += engine.index_many(collection, builder.build(python_ids), replace=False)
-                    done += count
-            if progress:
-                progress(done, total, time.monotonic() - started)
+        if jobs > 1:
+            threads = [threading.Thread(target=work, name=f"reindex-{collection}-{i}") for i in range(jobs)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        else:
+            work()
+        if state["error"] is not None:
+            raise state["error"]
     finally:
         engine.end_rebuild(collection)
-    return done
+    return state["done"]
 
 
 # --- the database's share of a rebuild: the same rows as case_rows/document_rows -------
@@ -197,9 +240,10 @@ def _whitespace() -> str:
     return "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
 
 
-def _names_sql(through: str, owner: str, after, upto) -> tuple[str, list]:
-    """Per owner (case or document): its parties' names joined by newlines, open and
-    protected apart, in the through table's id order (as the Python path)."""
+def _names_join(through: str, owner: str, alias: str, after, upto) -> tuple[str, list]:
+    """A join giving `p.open` and `p.protected` per owner row (`alias`): its parties'
+    names joined by newlines, open and protected apart, in the through table's id
+    order (as the Python path)."""
     from django.db import connection
 
     from knutpunkt.registry.models import Party
@@ -210,24 +254,26 @@ def _names_sql(through: str, owner: str, after, upto) -> tuple[str, list]:
         "CASE WHEN pa.kind = 'organisation' THEN coalesce(pa.organisation_name, '') "
         f"ELSE {trim}(coalesce(pa.first_name, '') || ' ' || coalesce(pa.last_name, ''), %s) END"
     )
-    where, params = _range("t." + owner, after, upto)
     if connection.vendor == "postgresql":
+        # LATERAL: an index lookup per row, whatever the size of the party table (a
+        # hash join would read all parties once per batch).
         sql = (
-            f"SELECT t.{owner} AS owner, "
+            f"LEFT JOIN LATERAL (SELECT "
             f"string_agg({name}, chr(10) ORDER BY t.id) FILTER (WHERE NOT pa.is_protected_identity) AS open, "
             f"string_agg({name}, chr(10) ORDER BY t.id) FILTER (WHERE pa.is_protected_identity) AS protected "
-            f"FROM {through} t JOIN {party} pa ON pa.id = t.party_id WHERE {where} GROUP BY t.{owner}"
+            f"FROM {through} t JOIN {party} pa ON pa.id = t.party_id WHERE t.{owner} = {alias}.id) p ON true"
         )
-        return sql, [_whitespace(), _whitespace(), *params]
+        return sql, [_whitespace(), _whitespace()]
     # SQLite before 3.44 has no ORDER BY inside an aggregate; as a window function over
     # the whole partition, ordered, group_concat keeps the order.
+    where, params = _range("t." + owner, after, upto)
     window = f"PARTITION BY t.{owner} ORDER BY t.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
     sql = (
-        "SELECT owner, max(open) AS open, max(protected) AS protected FROM ("
+        "LEFT JOIN (SELECT owner, max(open) AS open, max(protected) AS protected FROM ("
         f"SELECT t.{owner} AS owner, "
         f"group_concat(CASE WHEN NOT pa.is_protected_identity THEN {name} END, char(10)) OVER ({window}) AS open, "
         f"group_concat(CASE WHEN pa.is_protected_identity THEN {name} END, char(10)) OVER ({window}) AS protected "
-        f"FROM {through} t JOIN {party} pa ON pa.id = t.party_id WHERE {where}) GROUP BY owner"
+        f"FROM {through} t JOIN {party} pa ON pa.id = t.party_id WHERE {where}) GROUP BY owner) p ON p.owner = {alias}.id"
     )
     return sql, [_whitespace(), _whitespace(), *params]
 
@@ -251,12 +297,12 @@ def _range(column: str, after, upto) -> tuple[str, list]:
 def case_source(after, upto) -> tuple[str, list, list]:
     from knutpunkt.registry.models import Case, CaseParty
 
-    names, name_params = _names_sql(CaseParty._meta.db_table, "case_id", after, upto)
+    names, name_params = _names_join(CaseParty._meta.db_table, "case_id", "c", after, upto)
     where, params = _range("c.id", after, upto)
     sql = (
         "SELECT c.id AS key, c.reference AS reference, c.title AS title, c.public_title AS public_title, "
         "c.description AS description, coalesce(p.open, '') AS parties, coalesce(p.protected, '') AS protected_parties "
-        f"FROM {Case._meta.db_table} c LEFT JOIN ({names}) p ON p.owner = c.id WHERE {where}"
+        f"FROM {Case._meta.db_table} c {names} WHERE {where}"
     )
     return sql, name_params + params, []
 
@@ -267,13 +313,13 @@ def document_source(after, upto) -> tuple[str, list, list]:
     from knutpunkt.files.models import File
     from knutpunkt.registry.models import Correspondent, Document
 
-    names, name_params = _names_sql(Correspondent._meta.db_table, "document_id", after, upto)
+    names, name_params = _names_join(Correspondent._meta.db_table, "document_id", "d", after, upto)
     where, params = _range("d.id", after, upto)
     files = File._meta.db_table
     sql = (
         "SELECT d.id AS key, d.reference AS reference, d.title AS title, d.public_title AS public_title, "
         "coalesce(p.open, '') AS parties, coalesce(p.protected, '') AS protected_parties, '' AS files, '' AS secret_files "
-        f"FROM {Document._meta.db_table} d LEFT JOIN ({names}) p ON p.owner = d.id WHERE {where} "
+        f"FROM {Document._meta.db_table} d {names} WHERE {where} "
         f"AND NOT EXISTS (SELECT 1 FROM {files} f WHERE f.document_id = d.id AND f.current_version_id IS NOT NULL)"
     )
     with_files = File.objects.filter(current_version__isnull=False)

@@ -12,11 +12,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--collection", choices=["all", *indexing.BUILDERS], default="all", help="vad som ska byggas om (standard: allt)"
         )
-        parser.add_argument("--batch", type=int, default=2000, help="rader per transaktion (standard 2000)")
+        parser.add_argument("--batch", type=int, default=10000, help="rader per transaktion (standard 10000)")
+        parser.add_argument(
+            "--jobs", type=int, default=2,
+            help="omgångar som körs samtidigt, var och en på en egen databasanslutning (PostgreSQL; standard 2)",
+        )
 
-    def handle(self, *args, collection, batch, **options):
+    def handle(self, *args, collection, batch, jobs, **options):
         if batch < 1:
             raise CommandError("--batch måste vara minst 1.")
+        if jobs < 1:
+            raise CommandError("--jobs måste vara minst 1.")
         names = list(indexing.BUILDERS) if collection == "all" else [collection]
         for name in names:
             last = [0.0]
@@ -27,6 +33,6 @@ class Command(BaseCommand):
                     rate = done / seconds if seconds else 0
                     self.stdout.write(f"{name}: {done}/{total} ({rate:.0f}/s)")
 
-            done = indexing.rebuild(name, batch=batch, progress=progress if options["verbosity"] else None)
+            done = indexing.rebuild(name, batch=batch, jobs=jobs, progress=progress if options["verbosity"] else None)
             self.stdout.write(self.style.SUCCESS(f"{name}: {done} indexerade."))
         indexing.analyze()
