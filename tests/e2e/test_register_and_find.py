@@ -78,6 +78,23 @@ def test_register_incoming_document_and_find_it(browser_page, setup_data):
     results = page.get_by_role("table")
     expect(results.get_by_role("link", name=case.reference)).to_be_visible()
     expect(results).to_contain_text(TITLE)
+    expect(page.get_by_role("heading", level=2, name=re.compile(r"^1 träff"))).to_be_visible()
+    # A snippet shows where the words were, the words marked.
+    snippets = page.get_by_role("list", name="Träffar i ärendet")
+    expect(snippets.locator("mark").first).to_have_text(re.compile(r"strandskyddsdispens", re.IGNORECASE))
+    # A facet narrows the search and can be taken back.
+    facets = page.get_by_role("complementary", name="Avgränsa träffarna")
+    facets.get_by_role("link", name=re.compile(r"^Inkommande")).click()
+    expect(page).to_have_url(re.compile(r"direction=inkommande"))
+    expect(page.get_by_role("search").get_by_label("Handlingar")).to_have_value("inkommande")
+    expect(page.get_by_role("table").get_by_role("link", name=case.reference)).to_be_visible()
+    active = page.get_by_role("complementary", name="Avgränsa träffarna").locator('a[aria-current="true"]')
+    expect(active).to_contain_text("Inkommande")
+    active.click()
+    expect(page).not_to_have_url(re.compile(r"direction="))
+    page.get_by_role("link", name="Senast registrerad").click()
+    expect(page).to_have_url(re.compile(r"sort=date"))
+    expect(page.get_by_role("link", name="Senast registrerad")).to_have_attribute("aria-current", "true")
 
     # … and by its diarienummer, then open the case page.
     page.get_by_label("Fritext").fill("")
@@ -93,3 +110,42 @@ def test_register_incoming_document_and_find_it(browser_page, setup_data):
     page.get_by_label("Ett befintligt ärende").check()
     page.locator("#id_case_reference").fill(case.reference)
     expect(page.locator("#case-lookup")).to_contain_text(TITLE)
+
+
+def test_search_page_with_facets_and_snippets_has_no_axe_violations(chromium_browser, live_server, setup_data):
+    """WCAG 2.1 AA scan (axe-core, the copy vendored for the public diary's test) of the
+    search page with results, snippets, facets (one chosen), sort links and pages."""
+    from knutpunkt.registry import outbox, services
+    from knutpunkt.registry.models import Document
+    from tests.e2e.test_public_diary import violations
+
+    diary, user = setup_data["diary"], setup_data["user"]
+    for n in range(27):
+        case = services.register_case(diary, actor=user, title=f"Bygglov för förråd nummer {n}", description="Gäller bygglov")
+        if n % 3 == 0:
+            services.register_document(actor=user, case=case, direction=Document.Direction.INCOMING, title="Ansökan om bygglov")
+    while outbox.dispatch_pending():
+        pass
+    # bypass_csp: the site's Content-Security-Policy (rightly) refuses the injected axe script.
+    context = chromium_browser.new_context(base_url=live_server.url, locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto("/logga-in/")
+        page.get_by_label("Användarnamn").fill("registrator")
+        page.get_by_label("Lösenord").fill("losenord-123")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1, name="Mitt arbete")).to_be_visible()
+        checked = {}
+        page.goto("/arenden/?text=bygglov")
+        expect(page.get_by_role("complementary", name="Avgränsa träffarna")).to_be_visible()
+        expect(page.locator("nav.pagination")).to_have_count(1)
+        checked["results"] = violations(page)
+        page.goto("/arenden/?text=bygglov&direction=inkommande&sort=date")
+        expect(page.locator('.facets a[aria-current="true"]')).to_have_count(1)
+        checked["facet chosen"] = violations(page)
+        page.goto("/arenden/?text=bygglov&year=tjugo&page=x")
+        checked["errors"] = violations(page)
+    finally:
+        context.close()
+    assert not {k: v for k, v in checked.items() if v}, checked
