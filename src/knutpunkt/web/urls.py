@@ -1,5 +1,6 @@
 """Staff pages. Paths are Swedish, like the pages; names are stable for templates and tests."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("registrera/sekretess/", register.register_secrecy, name="register_secrecy"),
     # Finding
     path("arenden/", search.search, name="search"),
-    path("sok/", RedirectView.as_view(pattern_name="web:search", query_string=True), name="search_short"),
+    path("sok/", login_required(RedirectView.as_view(pattern_name="web:search", query_string=True)), name="search_short"),
     path("diarieutdrag/", search.journal, name="journal"),
     # A case and its actions
     path("arende/<uuid:case_id>/", cases.case_detail, name="case_detail"),
