@@ -56,3 +56,38 @@ def test_generated_secret_cases_are_masked_for_readers():
     found = filtered_cases(reader, word)
     assert secret not in list(found)
     assert not policy.case_view(reader, secret).title
+
+
+def test_generate_data_command_leaves_the_data_searchable():
+    import io
+
+    from django.core.management import call_command
+
+    from knutpunkt.publicdiary.models import PublishedEntry
+    from knutpunkt.search.engine import get_engine
+
+    out = io.StringIO()
+    call_command("generate_data", cases=60, seed=5, stdout=out)
+    engine = get_engine()
+    assert engine.count("cases") == Case.objects.count() == 60
+    assert engine.count("documents") == Document.objects.count()
+    case = Case.objects.filter(title_secret=False).order_by("reference").first()
+    word = max(case.title.split(), key=len).strip(",.–")
+    assert case.pk in set(Case.objects.filter(pk__in=engine.match("cases", word)).values_list("pk", flat=True))
+    # Rows are dated in the past, so the public diary's 24-hour delay has run out for most.
+    assert PublishedEntry.objects.exists()
+    assert "Sökindex cases: 60" in out.getvalue()
+
+
+def test_generate_data_no_index_no_publish():
+    import io
+
+    from django.core.management import call_command
+
+    from knutpunkt.publicdiary.models import PublishedEntry
+    from knutpunkt.search.engine import get_engine
+
+    call_command("generate_data", cases=20, seed=5, no_index=True, no_publish=True, stdout=io.StringIO())
+    assert Case.objects.count() == 20
+    assert get_engine().count("cases") == 0
+    assert not PublishedEntry.objects.exists()

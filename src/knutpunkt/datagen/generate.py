@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from knutpunkt.core.ids import new_id
+from knutpunkt.publicdiary.models import PublicationSettings
 from knutpunkt.organisations.models import Authority, Diary, NumberSeries, Organisation, Role, RoleAssignment, Unit, User
 from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document, Party, PersonalDataLevel
 
@@ -121,7 +122,8 @@ def _public_title(prefix: str, title: str) -> str:
 
 
 def ensure_organisation(short_name: str = "syntetisk") -> tuple[Organisation, dict[str, Diary], User]:
-    """The synthetic municipality's organisation, diaries and the user that registers."""
+    """The synthetic municipality's organisation, diaries (each authority publishing its
+    diary on the web, with the default 24-hour delay) and the user that registers."""
     org, _ = Organisation.objects.get_or_create(short_name=short_name, defaults={"name": "Syntetiska kommun"})
     diaries = {}
     for prefix, (name, *_rest) in DIARY_PROFILE.items():
@@ -133,6 +135,8 @@ def ensure_organisation(short_name: str = "syntetisk") -> tuple[Organisation, di
         if diary is None:
             diary = Diary.objects.create(authority=authority, prefix=diary_prefix, name=f"{name}s diarium")
         diaries[prefix] = diary
+        # A municipality publishes its diary on the web (what the rule lets through).
+        PublicationSettings.objects.get_or_create(authority=authority, defaults={"enabled": True})
     user, created = User.objects.get_or_create(username=f"{short_name}-registrator", defaults={"organisation": org, "first_name": "Synt", "last_name": "Registrator"})
     if created:
         user.set_unusable_password()
@@ -215,15 +219,18 @@ def generate(
             level = PersonalDataLevel.PROTECTED if secret else (PersonalDataLevel.EXTERNAL if is_person else PersonalDataLevel.PUBLISHABLE)
             restricted = rng.random() < restricted_share
             k = max(1, int(rng.expovariate(1 / documents_per_case) + 0.5))
+            # Drawn in this order so a seed gives the same municipality as before.
+            description = f"Ärendet registrerades {opened.isoformat()}." if rng.random() < 0.3 else ""
+            status = Case.Status.CLOSED if closed else rng.choice(_OPEN_STATUSES)
+            officer = rng.choice(officers)
+            closed_at = registered_at + dt.timedelta(days=rng.randrange(5, 60)) if closed else None
             rows["case"].append(ins["case"].row(dict(
                 id=case_id, diary_id=diary.pk, year=year, number=number, reference=reference, title=title,
-                description=f"Ärendet registrerades {opened.isoformat()}." if rng.random() < 0.3 else "",
-                process_id=None, case_type_id=None,
-                status=Case.Status.CLOSED if closed else rng.choice(_OPEN_STATUSES),
-                responsible_unit_id=units[prefix], officer_id=rng.choice(officers), main_case_id=None, opened_date=opened,
-                registered_at=registered_at, registered_by_id=registrar.pk,
-                closed_at=registered_at + dt.timedelta(days=rng.randrange(5, 60)) if closed else None,
-                last_document_number=k, event_sequence=0, voided_at=None, voided_by_id=None, void_reason="", updated_at=now,
+                description=description, process_id=None, case_type_id=None, status=status,
+                responsible_unit_id=units[prefix], officer_id=officer, main_case_id=None, opened_date=opened,
+                registered_at=registered_at, registered_by_id=registrar.pk, closed_at=closed_at,
+                last_document_number=k, event_sequence=0, voided_at=None, voided_by_id=None, void_reason="",
+                updated_at=closed_at or registered_at,
                 public_title=_public_title(prefix, title) if secret else "", title_secret=secret,
                 description_secret=secret and rng.random() < 0.5, parties_secret=secret, files_secret=False,
                 personal_data_level=level, restricted=restricted,
@@ -233,11 +240,12 @@ def generate(
                 direction = "inkommande" if m == 1 else rng.choices(_DIRECTION_NAMES, _DIRECTION_WEIGHTS)[0]
                 doc_date = min(opened + dt.timedelta(days=(m - 1) * rng.randrange(1, 20)), today)
                 doc_id = new_id()
+                doc_registered = dt.datetime.combine(doc_date, registered_at.timetz())
                 rows["document"].append(ins["document"].row(dict(
                     id=doc_id, case_id=case_id, diary_id=diary.pk, number=m, reference=f"{reference}-{m}", direction=direction,
                     title=rng.choice(v.DOCUMENT_TITLES[direction]), document_type_id=None, document_date=doc_date,
-                    registered_at=dt.datetime.combine(doc_date, registered_at.timetz()), registered_by_id=registrar.pk,
-                    voided_at=None, voided_by_id=None, void_reason="", updated_at=now,
+                    registered_at=doc_registered, registered_by_id=registrar.pk,
+                    voided_at=None, voided_by_id=None, void_reason="", updated_at=doc_registered,
                     public_title="", title_secret=False, description_secret=False, parties_secret=secret, files_secret=False,
                     personal_data_level=level, restricted=restricted,
                 )))

@@ -1,5 +1,6 @@
-"""Fast inserts of plain rows: one prepared INSERT per table, values adapted once per
-field type instead of Django compiling SQL for every object (≈5× faster here)."""
+"""Fast inserts of plain rows: one prepared INSERT per table (COPY on PostgreSQL),
+values adapted once per field type instead of Django compiling SQL for every object
+(≈5× faster here)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Inserter:
         quote = connection.ops.quote_name
         placeholders = ", ".join(["%s"] * len(columns))
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES ({placeholders})"
+        self.copy_sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
 
     def row(self, values: dict) -> tuple:
         return tuple(
@@ -40,6 +42,14 @@ class Inserter:
         )
 
     def insert(self, rows: list[tuple]) -> None:
-        if rows:
-            with connection.cursor() as cursor:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY streams the rows in one command: several times faster than
+                # even a pipelined executemany of INSERTs.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
                 cursor.executemany(self.sql, rows)
