@@ -24,3 +24,27 @@ def test_registration_benchmark_smoke():
     if "not available yet" not in out:
         assert api == ["API over HTTP, 2 clients"], out
     assert "outbox:" in out and "journal_mode=wal" in out
+
+
+SEARCH = Path(__file__).resolve().parent.parent / "benchmarks" / "search.py"
+SEARCH_ROW = re.compile(
+    r"^sqlite\s+2000\s+(?P<what>staff|public|api)\s+(?P<query>[a-z ]+?)\s+(?:(?P<reader>admin|registrator|lasare2|handlaggare)\s+)?"
+    r"(?P<sort>relevance|date|relevans|datum)\s+(?P<hits>\d+)\s+(?P<p50>\d+\.?\d*)\s",
+    re.M,
+)
+
+
+def test_search_benchmark_smoke():
+    proc = subprocess.run(
+        [sys.executable, str(SEARCH), "--smoke"],
+        capture_output=True, text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
+    out = proc.stdout
+    assert "Knutpunkt search benchmark — commit" in out
+    rows = [m.groupdict() for m in SEARCH_ROW.finditer(out)]
+    assert {r["what"] for r in rows} == {"staff", "public", "api"}
+    assert {r["reader"] for r in rows if r["what"] == "staff"} == {"admin", "registrator", "lasare2", "handlaggare"}
+    common = [r for r in rows if r["query"] == "common" and r["reader"] == "admin"]
+    assert common and all(int(r["hits"]) > 0 and float(r["p50"]) > 0 for r in common)
+    assert "index rebuild" in out and "publish-diary:" in out and "load average" in out
