@@ -172,3 +172,29 @@ def test_case_title_marked_later_is_replaced_when_published_again(client, diary,
     deliver()
     assert PublishedEntry.objects.get(object_id=case.pk).public_title == "Ärende"
     assert Case.objects.get(pk=case.pk).title_secret
+
+
+def test_engine_never_matches_or_holds_secret_words(client, world):
+    """The public search runs on the engine's "public" collection: words only in the
+    secret title (and its prefixes, and a phrase of it), private persons' names and
+    personnummer match nothing on the page or the API, and the collection holds none
+    of them."""
+    from knutpunkt.publicdiary import search_index
+    from knutpunkt.search.engine import get_engine
+
+    assert search_index.engine() is not None, "public search must go through the engine"
+    engine = get_engine()
+    assert engine.count("public") == PublishedEntry.objects.count() == 5
+    only_in_secret_title = (MARKER, MARKER[:5], f'"Bistånd {MARKER}"', f"bistånd {PERSON[1]}", PERSON[1][:6], "utredning " + MARKER)
+    for q in (*only_in_secret_title, PERSON[0], *PNR_FORMS, "19121212"):
+        assert json.loads(client.get("/api/public/v1/entries/", {"q": q}).content)["count"] == 0, q
+        assert json.loads(client.get("/api/public/v1/entries/", {"q": q, "sort": "relevans"}).content)["count"] == 0, q
+        assert "Inga träffar" in client.get("/diarium/", {"q": q}).content.decode(), q
+    # The public title of the secret case is what finds it.
+    found = json.loads(client.get("/api/public/v1/entries/", {"q": "ekonomiskt bistånd"}).content)["results"]
+    assert [e["reference"] for e in found] == [world["secret"].reference]
+    keys = list(PublishedEntry.objects.values_list("object_id", flat=True))
+    stored = engine.stored("public", keys, ["reference", "title", "correspondent"])
+    text = " ".join(v for fields in stored.values() for v in fields.values())
+    for needle in (MARKER, *PERSON, *PNR_FORMS):
+        assert needle not in text

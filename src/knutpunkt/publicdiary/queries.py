@@ -74,7 +74,8 @@ def search_entries(search: EntrySearch) -> QuerySet:
                 qs = qs.filter(
                     Q(public_title__icontains=word) | Q(reference__icontains=word) | Q(correspondent__icontains=word)
                 )
-    reference = (search.reference or "").strip()[:60]
+    # Control characters are never part of a diarienummer (and PostgreSQL refuses NUL).
+    reference = "".join(ch for ch in (search.reference or "") if ch.isprintable()).strip()[:60]
     if reference:
         # A whole diarienummer finds that case and its documents (not KS 2026/10–19
         # for KS 2026/1); a part of one finds every reference containing it.
@@ -120,9 +121,9 @@ class CappedPaginator(Paginator):
     `more` says the real number is larger; pages past COUNT_CAP / per_page do not
     exist (a page number beyond them shows the last one, as any page past the end)."""
 
-    def __init__(self, object_list, per_page, cap: int = COUNT_CAP):
+    def __init__(self, object_list, per_page, cap: int | None = None):
         super().__init__(object_list, per_page)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def _seen(self) -> int:

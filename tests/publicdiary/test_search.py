@@ -1,0 +1,174 @@
+"""Public search through the search engine's "public" collection: how words match,
+ordering, the capped count, and the collection kept in step with every change of the
+projection (events, markings, publish-diary, reindex)."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from knutpunkt.access.models import PersonalDataLevel
+from knutpunkt.publicdiary import queries, search_index, services
+from knutpunkt.publicdiary.models import PublishedEntry
+from knutpunkt.registry import secrecy
+from knutpunkt.registry import services as registry
+from knutpunkt.registry.models import Correspondent, Document, Party
+from knutpunkt.search.engine import get_engine
+from tests.factories import PartyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api(client, **params):
+    r = client.get("/api/public/v1/entries/", params)
+    assert r.status_code == 200, r.content
+    return json.loads(r.content)
+
+
+def refs(client, **params) -> list[str]:
+    return [e["reference"] for e in api(client, page_size=100, **params)["results"]]
+
+
+@pytest.fixture
+def published(diary, registrator, publication, deliver):
+    company = PartyFactory(organisation=diary.authority.organisation, kind=Party.Kind.ORGANISATION,
+                           organisation_name="Ärlinge Konsult AB", org_number="5560360793", first_name="", last_name="")
+    made = {}
+    for key, title in [
+        ("bygglov", "Bygglov för nybyggnad av förråd"),
+        ("are", "Ansökan om serveringstillstånd i Åre"),
+        ("phrase", "Ansökan om bygglov för garage"),
+        ("spread", "Bygglov ansökan garage"),
+        ("older", "Detaljplan Norra hamnen"),
+    ]:
+        made[key] = registry.register_case(diary, actor=registrator, title=title)
+    made["doc"] = registry.register_document(actor=registrator, case=made["older"], direction=Document.Direction.INCOMING,
+                                             title="Samrådsyttrande", correspondents=[(company, Correspondent.Role.SENDER)])
+    deliver()
+    return made
+
+
+def test_search_goes_through_the_engine(published):
+    assert search_index.engine() is not None
+    assert get_engine().count("public") == PublishedEntry.objects.count() == 6
+
+
+def test_words_are_prefixes_and_all_must_match(client, published):
+    assert set(refs(client, q="bygg")) == {published[k].reference for k in ("bygglov", "phrase", "spread")}
+    assert refs(client, q="bygglov förråd") == [published["bygglov"].reference]
+    assert refs(client, q="bygglov saknas") == []
+
+
+def test_a_quoted_phrase_matches_consecutive_words(client, published):
+    assert refs(client, q='"ansökan om bygglov"') == [published["phrase"].reference]
+    assert set(refs(client, q="ansökan bygglov")) == {published["phrase"].reference, published["spread"].reference}
+
+
+def test_swedish_letters_are_letters_of_their_own(client, published):
+    assert refs(client, q="åre") == [published["are"].reference]
+    assert refs(client, q="are") == []
+    assert refs(client, q="ärlinge") == [published["doc"].reference]  # an organisation as sender
+    assert refs(client, q="arlinge") == []
+
+
+def test_reference_words_and_the_reference_field(client, published):
+    case = published["older"]
+    found = refs(client, reference=case.reference)
+    assert set(found) == {case.reference, published["doc"].reference}  # the case and its document
+    assert published["doc"].reference in refs(client, q=published["doc"].reference)
+
+
+def test_results_newest_first_or_by_relevance(client, published, diary, registrator):
+    newest_first = refs(client, q="bygglov")
+    assert newest_first == [published[k].reference for k in ("spread", "phrase", "bygglov")]
+    by_relevance = refs(client, q="garage", sort="relevans")
+    assert set(by_relevance) == {published["phrase"].reference, published["spread"].reference}
+    # The title with the word twice ranks first, though it is older.
+    case = registry.register_case(diary, actor=registrator, title="Garage")
+    other = registry.register_case(diary, actor=registrator, title="Garage garage garage, ombyggnad av garage")
+    services.project(case)
+    services.project(other)
+    assert refs(client, q="garage", sort="relevans")[0] == other.reference
+    assert refs(client, q="garage", sort="datum")[0] == other.reference  # newest
+    body = client.get("/diarium/", {"q": "garage", "sort": "relevans"}).content.decode()
+    assert body.index(other.reference) < body.index(case.reference)
+
+
+def test_bad_sort_is_a_clear_message(client, published):
+    r = client.get("/api/public/v1/entries/", {"q": "bygg", "sort": "storlek"})
+    assert r.status_code == 400 and "datum eller relevans" in json.loads(r.content)["detail"]
+    body = client.get("/diarium/", {"q": "bygg", "sort": "storlek"}).content.decode()
+    assert "Välj att sortera på datum eller på relevans." in body
+
+
+def test_count_stops_at_the_cap(client, published, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    data = api(client, q="bygg", page_size=1)
+    assert data["count"] == 2 and data["count_exact"] is False and data["pages"] == 2
+    assert "Fler än 2 träffar" in client.get("/diarium/", {"q": "bygg"}).content.decode()
+    data = api(client, q="åre")
+    assert data["count"] == 1 and data["count_exact"] is True
+    # Relevance orders the newest COUNT_CAP matches.
+    assert len(refs(client, q="bygg", sort="relevans")) == 2
+
+
+def test_text_without_words_finds_nothing(client, published):
+    for q in ("%", "***", '"'):
+        assert api(client, q=q)["count"] == 0
+
+
+def test_without_the_collection_a_plain_query_answers(client, published, monkeypatch):
+    monkeypatch.setattr(search_index, "engine", lambda: None)
+    assert refs(client, q="norra hamnen") == [published["older"].reference]
+    assert api(client, q="%")["count"] == 0
+
+
+# --- the collection follows the projection ---------------------------------------------
+
+def indexed(text) -> bool:
+    """Does the collection itself (not only the projection) match the text?"""
+    found = get_engine().match("public", text)  # a RawSQL subquery on the embedded engines
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM ({found.sql}) m", found.params)
+        return cur.fetchone()[0] > 0
+
+
+def test_marking_changes_reach_the_engine(published, registrator, provision, deliver):
+    case = published["bygglov"]
+    assert indexed("förråd")
+    secrecy.set_marking(case, actor=registrator, provisions=[provision], secret_parts={"title"}, reason="x",
+                        public_title="Ärende om bygglov")
+    deliver()
+    assert not indexed("förråd"), "the secret title's words are gone from the engine"
+    assert indexed('"ärende om bygglov"')
+    secrecy.set_personal_data_level(case, PersonalDataLevel.EXTERNAL, actor=registrator, reason="Privatperson")
+    deliver()
+    assert not indexed('"ärende om bygglov"') and not PublishedEntry.objects.filter(object_id=case.pk).exists()
+    assert get_engine().count("public") == PublishedEntry.objects.count()
+
+
+def test_restriction_of_a_case_removes_its_documents_from_the_engine(published, registrator, deliver):
+    secrecy.set_restriction(published["older"], actor=registrator, restricted=True, reason="Personal")
+    deliver()
+    assert not indexed("samrådsyttrande") and not indexed("detaljplan")
+
+
+def test_rebuild_and_reindex_fill_the_collection(published):
+    services.publish_all(rebuild=True)
+    assert get_engine().count("public") == 6 and indexed("samrådsyttrande")
+    get_engine().clear("public")
+    call_command("reindex", "--collection", "public", verbosity=0)
+    assert get_engine().count("public") == 6 and indexed("samrådsyttrande")
+
+
+def test_migration_fills_the_collection_from_the_projection(published):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    get_engine().clear("public")
+    migration = import_module("knutpunkt.publicdiary.migrations.0003_fill_public_search")
+    migration.BATCH = 4
+    migration.fill(apps, type("Editor", (), {"connection": connection})())
+    assert get_engine().count("public") == 6 and indexed("ärlinge") and indexed('"norra hamnen"')
