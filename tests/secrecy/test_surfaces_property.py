@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from knutpunkt.access import policy
 from knutpunkt.access.policy import PROTECTED_IDENTITY_LABEL, Visibility
 from knutpunkt.organisations.models import Role, RoleAssignment, User
-from knutpunkt.registry import journal
+from knutpunkt.registry import journal, outbox
 from knutpunkt.registry.models import PersonalDataLevel
 from tests.factories import UserFactory
 
@@ -156,7 +156,7 @@ class Findings:
 def search_hits(html_text: str) -> int:
     heading = re.search(r'id="results-heading">(.*?)</h2>', html_text, re.S)
     assert heading is not None, "the search page has no result heading"
-    found = re.match(r"\s*(\d+)\s+ärende", heading.group(1))
+    found = re.match(r"\s*(\d+)\s+(?:ärende|träff)", heading.group(1))  # "3 ärenden" (list) or "3 träffar" (text)
     return int(found.group(1)) if found else 0
 
 
@@ -253,6 +253,30 @@ def check_surfaces(client: Client, reader, secret, expected: Expected, *, pdf: b
         f.no_leak(surface, body_text(r), level="case")
         if body["count"] != int(bool(found_if)) or len(body["results"]) != int(bool(found_if)):
             f.fail(surface, f"count {body['count']}, policy says {int(bool(found_if))}")
+        if found_if and body["results"]:
+            check_case_json(f, surface, body["results"][0], secret, expected)
+
+    # API: the full search, with facets and snippets, by each part's text — after the
+    # worker has indexed the objects (the searches above ran before: the engine's
+    # fallback for changes not indexed yet).
+    while outbox.dispatch_pending():
+        pass
+    for params, found_if in (
+        ({"q": t("CT")}, cv.title),
+        ({"q": t("CD")}, cv.description),
+        ({"q": t("DT")}, dv.title),
+        ({"q": t("PN")}, expected.allowed("PN")),
+    ):
+        r = client.get("/api/v1/search/cases/", params)
+        assert r.status_code == 200, r.content
+        body = r.json()
+        surface = f"API search {params}"
+        f.no_leak(surface, body_text(r), level="case")
+        if body["count"] != int(bool(found_if)) or len(body["results"]) != int(bool(found_if)):
+            f.fail(surface, f"count {body['count']}, policy says {int(bool(found_if))}")
+        for name, values in body["facets"].items():
+            if name != "direction" and sum(v["count"] for v in values) != body["count"]:
+                f.fail(surface, f"facet {name} counts {values} for {body['count']} hits")
         if found_if and body["results"]:
             check_case_json(f, surface, body["results"][0], secret, expected)
 

@@ -98,7 +98,7 @@ def test_document_pages(reg_client, case, document_with_file):
 
 def test_search_page(reg_client, case):
     assert_page(reg_client.get(reverse("web:search")), "Sök ärenden", "Diarienummer", "Fritext", "Alla öppna")
-    html = assert_page(reg_client.get(reverse("web:search"), {"text": "carport"}), "1 ärende", case.reference)
+    html = assert_page(reg_client.get(reverse("web:search"), {"text": "carport"}), "1 träff", case.reference)
     assert reverse("web:case_detail", args=[case.pk]) in html
 
 
