@@ -90,11 +90,24 @@ def test_text_search_shows_hits_facets_and_snippets(reg_client, world):
     assert "&lt;mark&gt;" not in html
 
 
-def test_a_case_title_with_markup_is_escaped_in_list_and_snippet(reg_client, diary, registrator):
-    services.register_case(diary, actor=registrator, title='<img src=x onerror="alert(1)"> Skolskjuts')
+def test_markup_in_titles_and_texts_is_escaped_in_list_and_snippets(reg_client, diary, registrator):
+    services.register_case(diary, actor=registrator, title='<img src=x onerror="alert(1)"> Skolskjuts',
+                           description="<script>alert(2)</script> Skolskjuts till <b>skolan</b>")
     dispatch()
     html = page(reg_client, text="skolskjuts")
-    assert "<img src=x" not in html and "&lt;img src=x" in html and "<mark>Skolskjuts</mark>" in html
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+    assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)" in html and "<b>skolan" not in html
+    assert "<mark>Skolskjuts</mark> till &lt;b&gt;skolan" in html
+    # The title's own snippet is not repeated under the title it copies.
+    assert 'class="snippet-label">Rubrik:' not in html
+
+
+def test_a_long_title_keeps_its_snippet_window(reg_client, diary, registrator):
+    long_title = "Ansökan " + "om något mycket långt " * 12 + "angående skolskjuts"
+    services.register_case(diary, actor=registrator, title=long_title)
+    dispatch()
+    html = page(reg_client, text="skolskjuts")
+    assert 'class="snippet-label">Rubrik:</span> … ' in html and "<mark>skolskjuts</mark>" in html
 
 
 def test_facets_add_and_remove_filters(reg_client, world):

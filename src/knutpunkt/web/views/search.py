@@ -129,7 +129,7 @@ def _text_search(request, form, criteria, number: int) -> dict:
     items = list(result.items)
     for case in items:
         case.full_view = case.view.full  # the officer's name only then, as in the API
-        case.snippet_list = result.snippets.get(str(case.pk), [])
+        case.snippet_list = _without_title_snippet(result.snippets.get(str(case.pk), []))
     params = request.GET.copy()
     return {
         "text_search": True,
@@ -142,6 +142,13 @@ def _text_search(request, form, criteria, number: int) -> dict:
             {"label": label, "href": _link(params, sort=value), "active": criteria.sort == value} for value, label in SORTS.items()
         ],
     }
+
+
+def _without_title_snippet(snippets: list) -> list:
+    """The snippets less the title's when it is the whole title: the title stands right
+    above it. (The engine cuts a long text to a window, "… text …"; such a title
+    snippet stays, as it shows where in the title the words were.)"""
+    return [s for s in snippets if not (s.label == "Rubrik" and not s.html.startswith("…") and not s.html.endswith("…"))]
 
 
 def _list(request, form, criteria, number: int) -> dict:
