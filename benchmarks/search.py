@@ -33,6 +33,7 @@ DESC LIMIT 25` (c = cases for staff, public for public) — and the ratio of the
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -114,6 +115,7 @@ def main(argv=None) -> int:
                 print(line)
         if proc.returncode != 0:
             print(f"{vendor}: the benchmark failed (exit {proc.returncode})", file=sys.stderr)
+            print_table(results)  # what the other databases measured
             return proc.returncode
     print_table(results)
     return 0
@@ -242,7 +244,7 @@ def top_up(target: int, vendor: str, jobs: int) -> list[str]:
     if generated or not PublishedEntry.objects.exists():
         print("  publishing the diary …", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        call_command("publish_diary", verbosity=0)
+        call_command("publish_diary", verbosity=0, stdout=io.StringIO())
         notes.append(f"publish-diary: {PublishedEntry.objects.count()} entries in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     with connection.cursor() as cursor:

@@ -137,18 +137,22 @@ class Builder:
     # rows in that key range the database can assemble itself (key, then the
     # collection's fields in order), and the keys of those it cannot (files).
     bulk: Callable[[object, object], tuple[str, list, list]] | None = None
+    # Models (app_label.Model) the bulk SQL reads: their statistics are refreshed
+    # first on PostgreSQL, where a freshly loaded table without any (generate-data,
+    # a restore) makes the planner scan a whole table per row.
+    reads: tuple[str, ...] = ()
 
 
 BUILDERS: dict[str, Builder] = {}
 
 
-def register_builder(collection: str, model_path: str, build: Callable[[list], list], bulk=None) -> None:
+def register_builder(collection: str, model_path: str, build: Callable[[list], list], bulk=None, reads=()) -> None:
     """Let another app's collection be rebuilt by `knutpunkt reindex` (call it from
     AppConfig.ready): `build` gets a batch of `model_path` primary keys, in order, and
     returns (engine key, fields) rows — the key need not be the primary key. `bulk`
     (optional, see Builder) lets the database build the rows without Python; it must
     give exactly what `build` gives."""
-    BUILDERS[collection] = Builder(model_path, build, bulk)
+    BUILDERS[collection] = Builder(model_path, build, bulk, tuple(reads))
 
 
 def rebuild(
@@ -176,6 +180,10 @@ def rebuild(
     total = model.objects.count()
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         jobs = 1
+    if connection.vendor == "postgresql" and builder.bulk is not None:
+        tables = [apps.get_model(label)._meta.db_table for label in (builder.model_path, *builder.reads)]
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {', '.join(dict.fromkeys(tables))}")
     with transaction.atomic():
         engine.clear(collection)
     engine.begin_rebuild(collection)
@@ -330,8 +338,11 @@ def document_source(after, upto) -> tuple[str, list, list]:
     return sql, name_params + params, list(with_files.order_by("document_id").values_list("document_id", flat=True).distinct())
 
 
-register_builder("cases", "registry.Case", case_rows, case_source)
-register_builder("documents", "registry.Document", document_rows, document_source)
+register_builder("cases", "registry.Case", case_rows, case_source, reads=("registry.CaseParty", "registry.Party"))
+register_builder(
+    "documents", "registry.Document", document_rows, document_source,
+    reads=("registry.Correspondent", "registry.Party", "files.File"),
+)
 
 
 def _batches(model, size: int, *, with_ids: bool):
