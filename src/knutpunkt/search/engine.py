@@ -76,6 +76,24 @@ class Engine:
         (default: all). None when the query has no searchable words."""
         raise NotImplementedError
 
+    def hits(self, collection: str, query: str | ParsedQuery, groups: list[list[str]]) -> dict:
+        """Every document where all terms of `query` match within at least one group
+        of fields, with a bit mask of the groups they match in (bit i = groups[i]),
+        keyed by the key as the database stores it (see db_key). One pass over the
+        index where the backend can: the caller then decides, per group, whether the
+        reader may match those fields (search.matching)."""
+        out: dict = {}
+        for i, fields in enumerate(groups):
+            spec = schema.get(collection)
+            for key in self.keys(collection, query, fields):
+                key = self.db_key(spec, key)
+                out[key] = out.get(key, 0) | (1 << i)
+        return out
+
+    def keys(self, collection: str, query: str | ParsedQuery, fields: list[str] | None = None) -> list:
+        """The keys `match` describes, as a list (for hits' default implementation)."""
+        raise NotImplementedError
+
     def rank_expression(self, collection: str, query: str | ParsedQuery, outer_pk_column: str, fields: list[str] | None = None):
         """An expression, correlated on `outer_pk_column` (e.g. '"registry_case"."id"'),
         giving a relevance score (higher is better; 0 when nothing matches)."""

@@ -1,12 +1,19 @@
 """How a text matches cases: the per-term, per-field composition of the engine's
 matches with the access policy's conditions (see search.queries for the rules).
 
-Everything here builds ONE database query: the match is never materialised in
-Python, so it combines with the policy filter, other filters, counts and ordering.
+The engine's hits come back to Python once per term (keys with the field groups
+they match in); the result is a Q over plain id lists, so it combines with the
+policy filter, other filters, counts and ordering in one database query.
 """
 
 from __future__ import annotations
 
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -61,81 +68,130 @@ def _document_groups(user, reader) -> list[tuple[Q, list[str]]]:
     ])
 
 
-def _groups_q(engine, collection: str, term: ParsedQuery, groups) -> Q:
-    q = None
-    for cond, fields in groups:
-        part = cond & Q(pk__in=engine.match(collection, term, fields))
-        q = part if q is None else q | part
-    return q
-
-
 PENDING_LIMIT = 2_000  # unindexed cases handled as a literal id list; beyond, as a subquery
 
 
-def _union(parts: list) -> RawSQL:
-    """ONE `SELECT … UNION SELECT …` of RawSQL matches and querysets of ids."""
-    sqls, params = [], []
-    for part in parts:
-        if isinstance(part, RawSQL):
-            sql, more = part.sql, list(part.params)
-        else:
-            sql, more = part.query.sql_with_params()
-        sqls.append(sql)
-        params += more
-    return RawSQL(" UNION ".join(sqls), params)
+def id_list(keys) -> RawSQL:
+    """A subquery yielding the given keys (as the database stores them: 32 hex digits
+    on SQLite, uuid on PostgreSQL), for `…__in=` over many ids in ONE parameter:
+    SQLite allows 32 766 parameters, and PostgreSQL plans `= ANY(array)` well."""
+    if connection.vendor == "sqlite":
+        keys = list(keys)
+        if any(isinstance(k, uuid.UUID) for k in keys[:1]) or not all(isinstance(k, str) for k in keys[:1]):
+            keys = [k.hex if isinstance(k, uuid.UUID) else str(k) for k in keys]
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)])
+    # One text literal: psycopg adapting a list of uuid objects one by one costs more
+    # than the query at tens of thousands of ids.
+    return RawSQL("SELECT unnest(%s::uuid[])", ["{" + ",".join(map(str, keys)) + "}"])
 
 
-def _candidates(parts: list) -> Q:
-    """Cases where the term occurs anywhere (or whose changes are not indexed yet), as
-    ONE `id IN (… UNION …)` at the top level of the query: that is what lets the
-    planners start from the index's hits instead of scanning every visible case (an OR
-    of subqueries, or one nested under the OR below, made both SQLite and PostgreSQL
-    scan the reader's diaries: seconds instead of milliseconds at 100 000 cases)."""
-    if all(isinstance(p, RawSQL) or hasattr(p, "query") for p in parts):
-        return Q(pk__in=_union(parts))
-    q = Q(pk__in=[])  # an external engine's key lists
-    for part in parts:
-        q |= Q(pk__in=part)
-    return q
+def raw_rows(qs) -> list[tuple]:
+    """The rows of a values_list queryset as the database driver returns them (keys
+    stay as stored, no per-value conversion: at tens of thousands of rows Django's
+    conversion costs more than the query)."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: Django knows there are no rows
+        return []
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
 
 
-def _unconditional(groups) -> list[str] | None:
-    """The fields when the reader may match all of them everywhere (one group, no
-    condition) — then the exact match IS the candidate set and is not run twice."""
-    if len(groups) == 1 and groups[0][0] == Q():
-        return groups[0][1]
-    return None
+def _db_key(key):
+    return key.hex if connection.vendor == "sqlite" and isinstance(key, uuid.UUID) else key
 
 
-def _term_parts(user, parsed: ParsedQuery, pending: list | None):
-    """Per term a Q: the cases where the term matches text the reader may see (see
-    the module docstring), restricted to the term's candidates. `pending` — cases not
-    yet indexed — are added to the candidates (they are matched by LIKE instead)."""
-    from knutpunkt.registry.models import Case, Document
+@dataclass
+class TermHits:
+    cases: dict  # case key → bit mask of case groups the term matches in
+    documents: dict  # document key → bit mask of document groups
+    document_case: dict  # document key → its case key
 
+    def case_keys(self) -> set:
+        return set(self.cases) | set(self.document_case.values())
+
+
+def _term_hits(engine, term: ParsedQuery, case_groups, document_groups) -> TermHits:
+    from knutpunkt.registry.models import Document
+
+    cases = engine.hits("cases", term, [fields for _, fields in case_groups]) if case_groups else {}
+    documents = engine.hits("documents", term, [fields for _, fields in document_groups]) if document_groups else {}
+    document_case = {}
+    if documents:
+        rows = Document.objects.filter(pk__in=id_list(list(documents)), case__isnull=False).values_list("pk", "case_id")
+        document_case = dict(raw_rows(rows))
+    return TermHits(cases, documents, document_case)
+
+
+def _exact_q(hits: TermHits, candidates: set, case_groups, document_groups, visible_documents: Q) -> Q | None:
+    """The cases among `candidates` where the term matches in a part the reader may
+    see: per group of fields, the hits in that group AND the group's policy condition
+    (on the case, or on the document and then its case). None: no case."""
+    from knutpunkt.registry.models import Document
+
+    exact = None
+    for i, (cond, _) in enumerate(case_groups):
+        bit = 1 << i
+        keys = [k for k, mask in hits.cases.items() if mask & bit and k in candidates]
+        if keys:
+            part = cond & Q(pk__in=id_list(keys))
+            exact = part if exact is None else exact | part
+    documents = None
+    for i, (cond, _) in enumerate(document_groups):
+        bit = 1 << i
+        keys = [d for d, mask in hits.documents.items() if mask & bit and hits.document_case.get(d) in candidates]
+        if keys:
+            part = cond & Q(pk__in=id_list(keys))
+            documents = part if documents is None else documents | part
+    if documents is not None:
+        part = Q(pk__in=Document.objects.filter(visible_documents).filter(documents).order_by().values("case_id"))
+        exact = part if exact is None else exact | part
+    return exact
+
+
+def _indexed_q(user, parsed: ParsedQuery, pending: list | None) -> Q:
+    """The cases where every term matches text the reader may see, by the index.
+
+    The engine is asked once per term and collection (hits with a mask of the field
+    groups they match in); the candidate cases — where every term occurs somewhere —
+    are intersected here, so the database gets plain id lists: the policy's
+    conditions are then checked only on those rows, with a plan that cannot go wrong
+    (looking up ids), whatever the words. `pending` cases (not yet indexed) are kept
+    as candidates; text_match_q matches them by LIKE."""
     engine = get_engine()
     reader = policy.reader_for(user)
     case_groups, document_groups = _case_groups(user, reader), _document_groups(user, reader)
     visible_documents = policy.document_filter(user)
-    pending_part = []
-    if pending:
-        pending_part = [Case.objects.filter(pk__in=pending).order_by().values("pk")]
-    elif pending is None:  # too many to list
-        pending_part = [_pending_case_ids().order_by()]
-    case_fields, document_fields = _unconditional(case_groups), _unconditional(document_groups)
+    per_term, candidates = [], None
     for term in parsed.terms:
-        one = ParsedQuery((term,))
-        if case_fields is not None and document_fields is not None and visible_documents == Q():
-            # A reader who may match the same fields of every case and document (a
-            # global administrator): the exact match is one union, run once.
-            exact_documents = Document.objects.filter(pk__in=engine.match("documents", one, document_fields), case__isnull=False)
-            yield _candidates([engine.match("cases", one, case_fields), exact_documents.order_by().values("case_id"), *pending_part])
-            continue
-        document_hits = Document.objects.filter(pk__in=engine.match("documents", one), case__isnull=False).order_by()
-        candidates = _candidates([engine.match("cases", one), document_hits.values("case_id"), *pending_part])
-        documents = document_hits.filter(visible_documents).filter(_groups_q(engine, "documents", one, document_groups))
-        exact = _groups_q(engine, "cases", one, case_groups) | Q(pk__in=documents.values("case_id"))
-        yield candidates & exact if not pending_part else candidates & (exact | Q(pk__in=pending_part[0]))
+        hits = _term_hits(engine, ParsedQuery((term,)), case_groups, document_groups)
+        per_term.append(hits)
+        keys = hits.case_keys()
+        candidates = keys if candidates is None else candidates & keys
+    pending_keys = {_db_key(k) for k in pending} if pending else set()
+    candidates = (candidates or set()) | pending_keys
+    if not candidates and pending is not None:
+        return Q(pk__in=[])
+    result = Q(pk__in=id_list(list(candidates)))
+    unconditional = all(cond == Q() for cond, _ in case_groups + document_groups) and visible_documents == Q()
+    if pending is None:  # too many unindexed cases to list: match them all by LIKE
+        result |= Q(pk__in=_pending_case_ids())
+    elif unconditional:
+        # Every hit is visible to this reader (a global administrator): the
+        # candidates are the answer.
+        return result
+    for hits in per_term:
+        exact = _exact_q(hits, candidates, case_groups, document_groups, visible_documents)
+        if pending_keys:
+            pending_q = Q(pk__in=id_list(list(pending_keys)))
+            exact = pending_q if exact is None else exact | pending_q
+        elif pending is None:
+            exact = Q(pk__in=_pending_case_ids()) if exact is None else exact | Q(pk__in=_pending_case_ids())
+        if exact is None:
+            return Q(pk__in=[])
+        result &= exact
+    return result
 
 
 def _pending_case_ids():
@@ -185,9 +241,7 @@ def text_match_q(user, text: str | ParsedQuery) -> Q | None:
     if not parsed:
         return None
     pending = pending_cases()
-    indexed = Q()
-    for part in _term_parts(user, parsed, pending):
-        indexed &= part
+    indexed = _indexed_q(user, parsed, pending)
     if pending == []:
         return indexed
     # The index may hold an older text of a pending case: match those by LIKE only.
@@ -197,7 +251,4 @@ def text_match_q(user, text: str | ParsedQuery) -> Q | None:
 
 def indexed_match_q(user, parsed: ParsedQuery) -> Q:
     """The index half of the match alone (as if every change were indexed)."""
-    result = Q()
-    for part in _term_parts(user, parsed, []):
-        result &= part
-    return result
+    return _indexed_q(user, parsed, [])

@@ -26,7 +26,6 @@ Callers: `search_cases(user, text, …)` returns a SearchResult for a page;
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
 from collections import Counter
@@ -35,7 +34,6 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from knutpunkt.access import policy
 from knutpunkt.registry.queries import REFERENCE_RE
@@ -48,7 +46,7 @@ MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "date")
 
 
-from .matching import indexed_match_q, pending_cases, text_match_q  # noqa: F401 (re-exported)
+from .matching import id_list, indexed_match_q, pending_cases, raw_rows, text_match_q  # noqa: F401 (re-exported)
 
 
 VISIBLE_RANK_FIELDS = ["reference", "title", "public_title", "description", "parties"]
@@ -158,7 +156,7 @@ def search_cases(
     # of matches Django's per-value conversion costs more than the query). They are
     # ordered and counted here; the page is then fetched by id.
     columns = qs.annotate(is_full=_flag(policy.field_filter(user, "case", "full"))).values_list(*ROW_COLUMNS)
-    rows = _raw_rows(columns)
+    rows = raw_rows(columns)
     total = len(rows)
     page_size = max(1, min(_int(page_size or 25), MAX_PAGE_SIZE))
     pages = max(1, math.ceil(total / page_size))
@@ -194,16 +192,6 @@ ROW_COLUMNS = ("pk", "registered_at", "is_full", "diary_id", "process_id", "stat
 PK, REGISTERED, IS_FULL, DIARY, PROCESS, STATUS, YEAR = range(len(ROW_COLUMNS))
 
 
-def _raw_rows(qs: QuerySet) -> list[tuple]:
-    """The rows of a values_list queryset as the database driver returns them. Keys
-    stay as stored (32 hex digits on SQLite, uuid on PostgreSQL), dates as the driver
-    gives them — both order correctly within one database."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
-
-
 def _uuid(key) -> uuid.UUID:
     return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
 
@@ -225,15 +213,6 @@ def _rank(rows, parsed: ParsedQuery) -> list[tuple[object, float]]:
     scored = [(r[PK], (full if r[IS_FULL] else public).get(r[PK], 0.0)) for r in rows]
     scored.sort(key=lambda pair: -pair[1])  # stable: equal scores stay newest first
     return scored
-
-
-def id_list(keys: list) -> RawSQL:
-    """A subquery yielding the given case keys, for `case_id__in=` over many ids in
-    one parameter (SQLite allows 32 766 parameters; PostgreSQL plans a long IN list
-    slowly)."""
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([str(k) for k in keys])])
-    return RawSQL("SELECT unnest(%s::uuid[])", [[_uuid(k) for k in keys]])
 
 
 def _flag(condition: Q):

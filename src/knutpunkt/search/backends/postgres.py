@@ -204,6 +204,34 @@ class PostgresEngine(Engine):
             params = params + params
         return RawSQL(sql, params)
 
+    def hits(self, collection: str, query, groups: list[list[str]]) -> dict:
+        parsed = self.parsed(query)
+        spec = schema.get(collection)
+        if not parsed:
+            return {}
+        chosen = [self.fields_of(collection, fields)[1] for fields in groups]
+        q, params = tsquery(parsed)
+        # One GIN scan; which fields matched is tested on the rows it found, field by
+        # field (cheaper than concatenating vectors). A group matches when one of its
+        # fields does — the same as matching their concatenation, for one term.
+        partial = [fields for fields in chosen if list(fields) != list(spec.fields)]
+        wanted = [f for f in spec.fields if any(f in fields for fields in partial)]
+        flags = [f"coalesce({f}_tsv @@ {q}, false)" for f in wanted]
+        sql = f"SELECT key{''.join(', ' + flag for flag in flags)} FROM {table(spec.name)} WHERE all_tsv @@ {q}"
+        masks = {f: sum(1 << i for i, fields in enumerate(chosen) if f in fields and fields in partial) for f in wanted}
+        every = sum(1 << i for i, fields in enumerate(chosen) if list(fields) == list(spec.fields))
+        out: dict = {}
+        with connection.cursor() as cur:
+            cur.execute(sql, params * len(flags) + params)
+            for key, *matched in cur.fetchall():
+                mask = every
+                for f, hit in zip(wanted, matched):
+                    if hit:
+                        mask |= masks[f]
+                if mask:
+                    out[key] = mask
+        return out
+
     def rank_expression(self, collection: str, query, outer_pk_column: str, fields: list[str] | None = None):
         parsed = self.parsed(query)
         spec, chosen = self.fields_of(collection, fields)

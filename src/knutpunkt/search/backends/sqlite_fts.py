@@ -146,6 +146,29 @@ class SqliteFtsEngine(Engine):
             [fts_query(parsed, chosen, spec.fields)],
         )
 
+    def hits(self, collection: str, query, groups: list[list[str]]) -> dict:
+        parsed = self.parsed(query)
+        spec = schema.get(collection)
+        tbl = table(spec.name)
+        out: dict = {}
+        if not parsed:
+            return out
+        with connection.cursor() as cur:
+            # One MATCH per group with a column filter: FTS5 answers those from its
+            # index in C; telling which column matched from one pass is not cheaper.
+            for i, fields in enumerate(groups):
+                _, chosen = self.fields_of(collection, fields)
+                if not chosen:
+                    continue
+                bit = 1 << i
+                cur.execute(
+                    f"SELECT search_key.key FROM {tbl} JOIN search_key ON search_key.id = {tbl}.rowid WHERE {tbl} MATCH %s",
+                    [fts_query(parsed, chosen, spec.fields)],
+                )
+                for (key,) in cur.fetchall():
+                    out[key] = out.get(key, 0) | bit
+        return out
+
     def rank_expression(self, collection: str, query, outer_pk_column: str, fields: list[str] | None = None):
         parsed = self.parsed(query)
         spec, chosen = self.fields_of(collection, fields)
