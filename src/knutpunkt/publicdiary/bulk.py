@@ -26,10 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -130,11 +131,15 @@ DOCUMENT_FIELDS = (
 
 
 def _load(model, ids: list) -> list:
-    if model is Document:
-        qs = Document.objects.select_related("case").only(*DOCUMENT_FIELDS, *(f"case__{f}" for f in CASE_FIELDS))
-    else:
-        qs = Case.objects.only(*CASE_FIELDS)
-    return list(qs.filter(pk__in=ids))
+    if model is Case:
+        return list(Case.objects.only(*CASE_FIELDS).filter(pk__in=ids))
+    documents = list(Document.objects.only(*DOCUMENT_FIELDS).filter(pk__in=ids))
+    # Each case once (a case has about three documents), not once per document.
+    cases = Case.objects.only(*CASE_FIELDS).in_bulk({d.case_id for d in documents if d.case_id})
+    for d in documents:
+        if d.case_id:
+            d.case = cases[d.case_id]
+    return documents
 
 
 def _attach(obj, ctx: _Context) -> None:
@@ -148,15 +153,31 @@ def _attach(obj, ctx: _Context) -> None:
         case.responsible_unit = ctx.units.get(case.responsible_unit_id) if case.responsible_unit_id else None
 
 
+@dataclass(frozen=True)
+class _Party:
+    kind: str
+    organisation_name: str
+    org_number: str
+    is_protected_identity: bool
+
+
+@dataclass(frozen=True)
+class _Correspondent:
+    role: str
+    party: _Party
+
+
 def _correspondents(documents: list[Document]) -> dict:
+    """The batch's correspondents, as plain rows with what public_correspondent reads
+    (a party has no other attribute here: reading one would fail loudly, not leak)."""
     ids = [d.pk for d in documents if not d.parties_secret and not (d.case_id and d.case.parties_secret)]
     found = defaultdict(list)
     if ids:
-        rows = Correspondent.objects.filter(document_id__in=ids).select_related("party").only(
+        rows = Correspondent.objects.filter(document_id__in=ids).values_list(
             "document_id", "role", "party__kind", "party__organisation_name", "party__org_number", "party__is_protected_identity",
         )
-        for c in rows:
-            found[c.document_id].append(c)
+        for document_id, role, *party in rows:
+            found[document_id].append(_Correspondent(role, _Party(*party)))
     return found
 
 
@@ -215,25 +236,36 @@ _INSERT_FIELDS = [f for f in PublishedEntry._meta.concrete_fields if not f.prima
 _AS_IS = {"CharField", "TextField", "ForeignKey", "IntegerField", "BigIntegerField", "PositiveIntegerField", "BooleanField"}
 
 
+def _converter(field, conn):
+    """How a value of this field goes to the database: text and integers as they are;
+    uuids, dates and times as the ORM sends them (SQLite keeps a uuid as 32 hex digits
+    and a time as UTC text) — the same adapters, without the ORM's per-value layers."""
+    kind = field.get_internal_type()
+    if kind in _AS_IS:
+        return None
+    if kind == "UUIDField":
+        return None if conn.features.has_native_uuid_field else (lambda v: v.hex)
+    if kind == "DateTimeField":
+        return conn.ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return conn.ops.adapt_datefield_value
+    return lambda v: field.get_db_prep_save(v, conn)
+
+
 def _insert(kind: str, rows: list[tuple], stamp: dt.datetime) -> None:
     """INSERT new entries with executemany: bulk_create's per-value machinery cost more
     than the rest of a batch. Values go through each field's get_db_prep_save, as the
     ORM would send them."""
     if not rows:
         return
-    conn = connection
+    conn = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs a lookup per value
     fields = _INSERT_FIELDS
     qn = conn.ops.quote_name
     sql = (
         f"INSERT INTO {qn(PublishedEntry._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    # Text and integer values go as they are; uuids, dates and times as the ORM would
-    # send them (SQLite keeps a uuid as 32 hex digits and a time as UTC text).
-    convert = [
-        None if f.get_internal_type() in _AS_IS else (lambda v, f=f: f.get_db_prep_save(v, conn))
-        for f in fields
-    ]
+    convert = [_converter(f, conn) for f in fields]
     params = []
     for object_id, values in rows:
         row = {**values, "kind": kind, "object_id": object_id, "published_at": stamp, "updated_at": stamp}
@@ -244,7 +276,7 @@ def _insert(kind: str, rows: list[tuple], stamp: dt.datetime) -> None:
         cur.executemany(sql, params)
 
 
-def publish_all(*, rebuild: bool = False, batch: int = 2000, progress: Progress | None = None) -> dict:
+def publish_all(*, rebuild: bool = False, batch: int = 5000, progress: Progress | None = None) -> dict:
     """Bring the whole projection (and the public search collection) in step with the
     registry: publish what is due, remove what may no longer be published. With
     rebuild the projection and its collection are emptied first."""

@@ -280,7 +280,7 @@ def schedule(obj, due: dt.datetime) -> None:
         publish_object.using(run_after=due).enqueue(kind, str(obj.pk))
 
 
-def publish_all(*, rebuild: bool = False, batch: int = 2000, progress=None) -> dict:
+def publish_all(*, rebuild: bool = False, batch: int = 5000, progress=None) -> dict:
     """Recompute the whole projection in batches (publicdiary.bulk.publish_all)."""
     from .bulk import publish_all as run
 

@@ -11,9 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true", help="Töm projektionen först och bygg upp den från början.")
-        parser.add_argument("--batch", type=int, default=2000, help="Antal rader per omgång och transaktion (standard 2000).")
+        parser.add_argument("--batch", type=int, default=5000, help="Antal diarieposter per omgång och transaktion (standard 5000).")
 
-    def handle(self, *args, rebuild=False, batch=2000, **options):
+    def handle(self, *args, rebuild=False, batch=5000, **options):
         if batch < 1:
             raise CommandError("--batch måste vara minst 1.")
         last = [0.0]
