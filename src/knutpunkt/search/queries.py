@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import Counter
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -43,6 +44,7 @@ from .parsing import ParsedQuery, parse
 from .snippets import Snippet, highlight
 
 MAX_PAGE_SIZE = 100
+DIRECTION_FACET_LIMIT = 20_000  # matches; above, the direction facet is not counted
 SORTS = ("relevance", "date")
 
 
@@ -83,6 +85,14 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     snippets: dict[str, list[Snippet]] = field(default_factory=dict)  # str(case.pk) → snippets
     query: ParsedQuery | None = None
+
+    @property
+    def omitted_facets(self) -> list[str]:
+        """Facets not counted because there were too many matches (narrow the search
+        to see them)."""
+        if self.facets and self.total > DIRECTION_FACET_LIMIT:
+            return ["direction"]
+        return []
 
     @property
     def num_pages(self) -> int:
@@ -162,7 +172,7 @@ def search_cases(
     pages = max(1, math.ceil(total / page_size))
     page = max(1, min(_int(page), pages))
     start = (page - 1) * page_size
-    rows.sort(key=lambda r: (r[REGISTERED], str(r[PK])), reverse=True)
+    rows.sort(key=itemgetter(REGISTERED, PK), reverse=True)
     if sort == "relevance" and parsed:
         ranked = _rank(rows, parsed)
     else:
@@ -206,12 +216,16 @@ def _rank(rows, parsed: ParsedQuery) -> list[tuple[object, float]]:
     public: Counter = Counter()
     # Term by term: the words of a query may be spread over a case and its documents,
     # and a case's own text should still count for the words it does hold.
+    any_full = any(r[IS_FULL] for r in rows)
+    any_masked = not all(r[IS_FULL] for r in rows)
     for term in parsed.terms:
         one = ParsedQuery((term,))
-        full.update(engine.scores("cases", one, VISIBLE_RANK_FIELDS))
-        public.update(engine.scores("cases", one, PUBLIC_RANK_FIELDS))
+        if any_full:
+            full.update(engine.scores("cases", one, VISIBLE_RANK_FIELDS))
+        if any_masked:
+            public.update(engine.scores("cases", one, PUBLIC_RANK_FIELDS))
     scored = [(r[PK], (full if r[IS_FULL] else public).get(r[PK], 0.0)) for r in rows]
-    scored.sort(key=lambda pair: -pair[1])  # stable: equal scores stay newest first
+    scored.sort(key=itemgetter(1), reverse=True)  # stable (also reversed): equal scores stay newest first
     return scored
 
 
@@ -237,15 +251,18 @@ def facets_for(user, rows: list[tuple], *, include_voided: bool = False) -> dict
     from knutpunkt.organisations.models import Diary
     from knutpunkt.registry.models import Case, Document
 
-    diaries = Counter(r[DIARY] for r in rows)
-    processes = Counter(r[PROCESS] for r in rows)
-    statuses = Counter(r[STATUS] for r in rows)
-    years = Counter(r[YEAR] for r in rows)
+    diaries = Counter(map(itemgetter(DIARY), rows))
+    processes = Counter(map(itemgetter(PROCESS), rows))
+    statuses = Counter(map(itemgetter(STATUS), rows))
+    years = Counter(map(itemgetter(YEAR), rows))
     names = {d.pk: f"{d.prefix} – {d.name}" for d in Diary.objects.filter(pk__in=list(diaries))}
     titles = {c.pk: f"{c.code} {c.title}" for c in Class.objects.filter(pk__in=[p for p in processes if p])}
     status_labels = dict(Case.Status.choices)
     directions: list[tuple[str, int]] = []
-    if rows:
+    # Counting directions means reading every visible document of every match: above
+    # the limit the facet is left out (the others cost nothing extra) — see
+    # SearchResult.omitted_facets.
+    if rows and len(rows) <= DIRECTION_FACET_LIMIT:
         documents = Document.objects.filter(policy.document_filter(user), case_id__in=id_list([r[PK] for r in rows]))
         if not include_voided:
             documents = documents.filter(voided_at__isnull=True)
