@@ -172,3 +172,24 @@ def test_migration_fills_the_collection_from_the_projection(published):
     migration.BATCH = 4
     migration.fill(apps, type("Editor", (), {"connection": connection})())
     assert get_engine().count("public") == 6 and indexed("ärlinge") and indexed('"norra hamnen"')
+
+
+def test_rows_built_by_the_database_equal_the_python_ones(published, diary, registrator):
+    """search_index.bulk / add_new (SQL) and build / fields_of (Python) give the same rows."""
+    from knutpunkt.search import indexing
+
+    loose = registry.register_document(actor=registrator, diary=diary, direction=Document.Direction.OUTGOING, title="Lös")
+    services.project(loose)  # no case reference
+    pks = list(PublishedEntry.objects.order_by("pk").values_list("pk", flat=True))
+    python = {str(k): f for k, f in search_index.build(pks)}
+    engine = get_engine()
+    engine.clear("public")
+    sql, params, rest = search_index.bulk(None, None)
+    assert rest == []
+    engine.index_select("public", sql, params)
+    by_sql = engine.stored("public", list(python), ["reference", "title", "correspondent"])
+    assert by_sql == python
+    engine.clear("public")
+    search_index.add_new(list(PublishedEntry.objects.values_list("object_id", flat=True)))
+    assert engine.stored("public", list(python), ["reference", "title", "correspondent"]) == python
+    assert indexing.BUILDERS["public"].bulk is search_index.bulk

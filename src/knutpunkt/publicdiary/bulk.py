@@ -222,12 +222,15 @@ def _write_batch(kind: str, objs: list, lo, hi, ctx: _Context, counts: dict, *, 
         PublishedEntry.objects.filter(pk__in=[e.pk for e in gone]).delete()
         search_index.remove_many(e.object_id for e in gone)
         counts["removed"] += len(gone)
-    # After a rebuild emptied the collection, a new entry cannot be in it yet (anything
-    # published since is among `existing`).
-    search_index.add_values(
-        ((pk, search_index.fields_from(v["reference"], v["case_reference"], v["public_title"], v["correspondent"])) for pk, v in new),
-        new=fresh,
-    )
+    if fresh:
+        # After a rebuild emptied the collection, a new entry cannot be in it yet
+        # (anything published since is among `existing`): the database builds the rows.
+        search_index.add_new([pk for pk, _ in new])
+    else:
+        search_index.add_values(
+            (pk, search_index.fields_from(v["reference"], v["case_reference"], v["public_title"], v["correspondent"]))
+            for pk, v in new
+        )
     search_index.add_many(changed)
     return len(new) + len(changed)
 

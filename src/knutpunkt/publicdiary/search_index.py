@@ -66,6 +66,57 @@ def add_values(rows: Iterable[tuple[object, dict]], *, new: bool = False) -> int
     return e.index_many(COLLECTION, list(rows), replace=not new)
 
 
+def _select(where: str, params: list) -> tuple[str, list]:
+    """SQL giving the collection's rows (key, then its fields) of the entries `where`
+    selects — exactly what fields_from gives, built by the database."""
+    from django.db import connection
+
+    from .models import PublishedEntry
+
+    table = connection.ops.quote_name(PublishedEntry._meta.db_table)
+    sql = (
+        "SELECT object_id AS key, "
+        "CASE WHEN case_reference = '' THEN reference WHEN reference = '' THEN case_reference "
+        "ELSE reference || ' ' || case_reference END AS reference, "
+        f"public_title AS title, correspondent AS correspondent FROM {table} WHERE {where}"
+    )
+    return sql, params
+
+
+def add_new(object_ids: list) -> int:
+    """Index entries that are not in the collection (right after a rebuild emptied it),
+    letting the database build the rows (Engine.index_select): on PostgreSQL the
+    vectors are then made in one statement per batch instead of one per row."""
+    e = engine()
+    if e is None or not object_ids:
+        return 0
+    from django.db import connection
+
+    from .models import PublishedEntry
+
+    prep = PublishedEntry._meta.get_field("object_id").get_db_prep_value
+    keys = [prep(k, connection) for k in object_ids]
+    sql, params = _select(f"object_id IN ({', '.join(['%s'] * len(keys))})", keys)
+    count, refused = e.index_select(COLLECTION, sql, params)
+    if refused:
+        entries = PublishedEntry.objects.filter(object_id__in=refused)
+        count += e.index_many(COLLECTION, [(x.object_id, fields_of(x)) for x in entries], replace=False)
+    return count
+
+
+def bulk(after, upto) -> tuple[str, list, list]:
+    """For `knutpunkt reindex`: the rows of PublishedEntry pks after < pk <= upto."""
+    parts, params = ["1 = 1"], []
+    if after is not None:
+        parts.append("id > %s")
+        params.append(after)
+    if upto is not None:
+        parts.append("id <= %s")
+        params.append(upto)
+    sql, params = _select(" AND ".join(parts), params)
+    return sql, params, []
+
+
 def remove(entry) -> None:
     remove_many([entry.object_id])
 
@@ -97,7 +148,7 @@ def register() -> None:
     if engine_available():
         from knutpunkt.search import indexing
 
-        indexing.register_builder(COLLECTION, "publicdiary.PublishedEntry", build)
+        indexing.register_builder(COLLECTION, "publicdiary.PublishedEntry", build, bulk=bulk)
 
 
 def engine_available() -> bool:
