@@ -193,3 +193,37 @@ def test_rows_built_by_the_database_equal_the_python_ones(published, diary, regi
     search_index.add_new(list(PublishedEntry.objects.values_list("object_id", flat=True)))
     assert engine.stored("public", list(python), ["reference", "title", "correspondent"]) == python
     assert indexing.BUILDERS["public"].bulk is search_index.bulk
+
+
+@pytest.mark.parametrize("few", [0, 100_000], ids=["walked", "read-by-key"])
+def test_both_ways_of_reading_matches_agree_with_one_query(published, diary, registrator, monkeypatch, few):
+    """TextMatches reads a match either by key or by walking the entries newest first:
+    either way the count and every page are those of the plain query."""
+    import datetime as dt
+
+    from knutpunkt.publicdiary.models import PublishedEntry as Entry
+
+    for n in range(12):
+        case = registry.register_case(diary, actor=registrator, title=f"Garage nummer {n}")
+        services.project(case)
+    # Some share a registration time: then the reference decides.
+    Entry.objects.filter(public_title__startswith="Garage nummer 1").update(registered_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    monkeypatch.setattr(queries, "FEW", few)
+    searches = [
+        queries.EntrySearch(text="garage"),
+        queries.EntrySearch(text="garage", authority_id=diary.authority_id),
+        queries.EntrySearch(text="garage", reference="KS"),
+        queries.EntrySearch(text="garage nummer", kind="case"),
+        queries.EntrySearch(text="ansökan"),
+        queries.EntrySearch(text="saknas"),
+    ]
+    for search in searches:
+        oracle = list(queries.search_entries(search))
+        for per_page in (1, 5, 100):
+            for number in (1, 2, 3):
+                page, _ = queries.page_of(queries.results(search), number, per_page)
+                expected, _ = queries.page_of(oracle, number, per_page)
+                assert page.paginator.count == expected.paginator.count
+                assert [e.pk for e in page.object_list] == [e.pk for e in expected.object_list], (search, per_page, number)
+        ranked = queries.results(queries.EntrySearch(text=search.text, sort="relevans"))
+        assert sorted(map(str, ranked)) == sorted(str(e.object_id) for e in queries.search_entries(queries.EntrySearch(text=search.text)))

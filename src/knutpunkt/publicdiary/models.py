@@ -90,6 +90,8 @@ class PublishedEntry(models.Model):
         indexes = [
             models.Index(fields=["authority", "-registered_at"]),
             models.Index(fields=["case_object_id", "reference"]),
+            # Newest first: a text search walks it (publicdiary.queries.TextMatches).
+            models.Index(fields=["-registered_at", "reference"], name="published_newest_idx"),
         ]
 
     def __str__(self):

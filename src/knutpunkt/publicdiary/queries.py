@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -60,30 +61,13 @@ def published_authorities() -> QuerySet:
     return Authority.objects.filter(publication__enabled=True).order_by("name")
 
 
-def search_entries(search: EntrySearch) -> QuerySet:
-    """The matching entries, newest first (the sort option is applied by results())."""
+def filtered(search: EntrySearch) -> QuerySet:
+    """The entries the search's other fields (not its text) allow, newest first."""
     qs = PublishedEntry.objects.all()
-    text = (search.text or "")[:MAX_QUERY_LENGTH]
-    if text.strip():
-        if search_index.engine() is not None:
-            keys = search_index.match(text)
-            # Text without a single word ("%", "***") finds nothing rather than everything.
-            qs = qs.filter(object_id__in=keys) if keys is not None else qs.none()
-        else:
-            for word in words_of(text):
-                qs = qs.filter(
-                    Q(public_title__icontains=word) | Q(reference__icontains=word) | Q(correspondent__icontains=word)
-                )
     # Control characters are never part of a diarienummer (and PostgreSQL refuses NUL).
     reference = "".join(ch for ch in (search.reference or "") if ch.isprintable()).strip()[:60]
     if reference:
-        # A whole diarienummer finds that case and its documents (not KS 2026/10–19
-        # for KS 2026/1); a part of one finds every reference containing it.
-        exact = Q(reference__iexact=reference) | Q(case_reference__iexact=reference)
-        if PublishedEntry.objects.filter(exact).exists():
-            qs = qs.filter(exact)
-        else:
-            qs = qs.filter(Q(reference__icontains=reference) | Q(case_reference__icontains=reference))
+        qs = qs.filter(_reference_q(reference))
     if search.authority_id:
         qs = qs.filter(authority_id=search.authority_id)
     if search.date_from:
@@ -95,20 +79,125 @@ def search_entries(search: EntrySearch) -> QuerySet:
     return qs.order_by(*DATE_ORDER)
 
 
-def results(search: EntrySearch) -> QuerySet | list:
-    """What page_of pages: the date-ordered query, or — sorted by relevance — the
-    object_ids of the newest COUNT_CAP + 1 matches ordered by relevance (ties newest
-    first). Relevance comes from the public fields only."""
-    qs = search_entries(search)
+def _reference_q(reference: str) -> Q:
+    """A whole diarienummer finds that case and its documents (not KS 2026/10–19 for
+    KS 2026/1); a part of one finds every reference containing it. The whole number
+    as typed or in capitals is looked up in the indexes first; only then are case
+    differences (and parts) searched, which reads every entry."""
+    as_typed = {reference, reference.upper()}
+    for exact in (
+        Q(reference__in=as_typed) | Q(case_reference__in=as_typed),
+        Q(reference__iexact=reference) | Q(case_reference__iexact=reference),
+    ):
+        if PublishedEntry.objects.filter(exact).exists():
+            return exact
+    return Q(reference__icontains=reference) | Q(case_reference__icontains=reference)
+
+
+def _has_filters(search: EntrySearch) -> bool:
+    return bool((search.reference or "").strip() or search.authority_id or search.date_from or search.date_to
+                or search.kind in PublishedEntry.Kind.values)
+
+
+def search_entries(search: EntrySearch) -> QuerySet:
+    """The matching entries as one query, newest first (results() is what the page
+    and the API use: it runs the text match once and walks the result in Python)."""
+    qs = filtered(search)
     text = (search.text or "")[:MAX_QUERY_LENGTH]
-    if search.sort != SORT_RELEVANCE or not text.strip() or search_index.engine() is None:
+    if text.strip():
+        if search_index.engine() is not None:
+            keys = search_index.match(text)
+            # Text without a single word ("%", "***") finds nothing rather than everything.
+            qs = qs.filter(object_id__in=keys) if keys is not None else qs.none()
+        else:
+            qs = qs.filter(_words_q(text))
+    return qs
+
+
+def _words_q(text: str) -> Q:
+    """The fallback without a search engine: every word a substring of a public field."""
+    q = Q()
+    for word in words_of(text):
+        q &= Q(public_title__icontains=word) | Q(reference__icontains=word) | Q(correspondent__icontains=word)
+    return q
+
+
+def results(search: EntrySearch):
+    """What page_of pages: entries newest first — a query, or TextMatches when there is
+    text — or, sorted by relevance, the object_ids of the newest COUNT_CAP + 1 matches
+    ordered by relevance (ties newest first). Relevance comes from the public fields
+    only."""
+    text = (search.text or "")[:MAX_QUERY_LENGTH]
+    qs = filtered(search)
+    if not text.strip():
         return qs
-    newest = list(qs.values_list("object_id", flat=True)[: COUNT_CAP + 1])
-    if not newest:
-        return []
+    if search_index.engine() is None:
+        return qs.filter(_words_q(text))
+    keys = search_index.matching_keys(text)
+    if not keys:  # no word to search for ("%", "***"), or nothing matches
+        return qs.none()
+    matches = TextMatches(qs, keys, text, filtered=_has_filters(search))
+    if search.sort != SORT_RELEVANCE:
+        return matches
+    newest = matches.newest(COUNT_CAP + 1)
     scores = search_index.scores(text)
-    ranked = sorted(newest, key=lambda object_id: -scores.get(search_index.db_key(object_id), 0.0))  # stable: ties stay newest first
-    return RankedIds(ranked)
+    key = search_index.key_function()
+    return RankedIds(sorted(newest, key=lambda object_id: -scores.get(key(object_id), 0.0)))  # stable: ties stay newest first
+
+
+FEW = 20_000  # matches up to this many are read by key and sorted; more: the date order is walked
+CHUNK = 2_000
+
+
+class TextMatches:
+    """The entries among `qs` (the other filters, newest first) whose object_id the
+    engine matched (`keys`, run once) — a sequence for CappedPaginator.
+
+    Few matches are read by key and sorted. Many (a common word at a million entries)
+    are found by walking `qs` in its index order (newest first) and keeping the rows
+    whose key matched: the first page of a word in every tenth entry reads ~250 rows
+    instead of looking up ~100 000 matches and sorting them."""
+
+    def __init__(self, qs: QuerySet, keys: set, text: str, *, filtered: bool):
+        self.qs, self.keys, self.text, self.filtered = qs, keys, text, filtered
+        self.key = search_index.key_function()
+
+    @cached_property
+    def _few(self) -> list | None:
+        """object_ids, newest first, when the match is small; otherwise None."""
+        if len(self.keys) > FEW:
+            return None
+        keys, rows = list(self.keys), []
+        for i in range(0, len(keys), CHUNK):
+            rows += self.qs.filter(object_id__in=keys[i : i + CHUNK]).values_list("object_id", "registered_at", "reference")
+        rows.sort(key=lambda r: r[2])
+        rows.sort(key=lambda r: r[1], reverse=True)  # stable: newest first, then by reference
+        return [r[0] for r in rows]
+
+    def _walk(self):
+        key, keys = self.key, self.keys
+        for object_id in self.qs.values_list("object_id", flat=True).iterator(chunk_size=CHUNK):
+            if key(object_id) in keys:
+                yield object_id
+
+    def newest(self, n: int) -> list:
+        return self._few[:n] if self._few is not None else list(islice(self._walk(), n))
+
+    def capped_count(self, cap: int) -> int:
+        """How many, counting at most cap + 1."""
+        if not self.filtered:
+            # The collection holds exactly the projection's entries (both are written in
+            # the same transactions), so without other filters every match is an entry.
+            return min(len(self.keys), cap + 1)
+        if self._few is not None:
+            return min(len(self._few), cap + 1)
+        match = search_index.match(self.text)
+        return self.qs.filter(object_id__in=match).order_by()[: cap + 1].count()
+
+    def __getitem__(self, part: slice) -> list:
+        ids = self._few[part] if self._few is not None else list(islice(self._walk(), part.start, part.stop))
+        found = {e.object_id: e for e in PublishedEntry.objects.filter(object_id__in=ids)}
+        return [found[i] for i in ids if i in found]
 
 
 class RankedIds(list):
@@ -129,7 +218,10 @@ class CappedPaginator(Paginator):
     def _seen(self) -> int:
         if isinstance(self.object_list, list):
             return len(self.object_list)
-        return self.object_list[: self.cap + 1].count()
+        if isinstance(self.object_list, TextMatches):
+            return self.object_list.capped_count(self.cap)
+        # Unordered: the database may stop after cap + 1 rows instead of sorting them all.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

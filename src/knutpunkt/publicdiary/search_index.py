@@ -166,6 +166,22 @@ def match(text: str):
     return None if e is None else e.match(COLLECTION, text)
 
 
+def matching_keys(text: str) -> set | None:
+    """Every matching object_id, as the database stores it (see db_key), or None
+    without an engine or without words: the match run once, for a result set walked
+    in Python (publicdiary.queries.TextMatches)."""
+    found = match(text)
+    if found is None:
+        return None
+    if isinstance(found, (list, tuple, set)):  # an external engine gives keys
+        return {db_key(k) for k in found}
+    from django.db import connection
+
+    with connection.cursor() as cur:  # the embedded engines give a subquery
+        cur.execute(found.sql, found.params)
+        return {row[0] for row in cur.fetchall()}
+
+
 def scores(text: str) -> dict:
     """Relevance of every matching entry, keyed as the database stores object_id."""
     e = engine()
@@ -174,6 +190,15 @@ def scores(text: str) -> dict:
 
 def db_key(object_id):
     """object_id as the engine's scores() keys it (SQLite: 32 hex digits)."""
+    return key_function()(object_id)
+
+
+def key_function():
+    """A function turning an object_id (uuid.UUID) into the engine's key as the
+    database stores it — looked up once, for loops over many rows."""
     from knutpunkt.search import schema
 
-    return engine().db_key(schema.get(COLLECTION), object_id)
+    e, spec = engine(), schema.get(COLLECTION)
+    if e.db_key(spec, "00000000-0000-0000-0000-000000000000") == "0" * 32:
+        return lambda object_id: object_id.hex
+    return lambda object_id: e.db_key(spec, object_id)
