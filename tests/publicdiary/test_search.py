@@ -13,7 +13,7 @@ from knutpunkt.publicdiary import queries, search_index, services
 from knutpunkt.publicdiary.models import PublishedEntry
 from knutpunkt.registry import secrecy
 from knutpunkt.registry import services as registry
-from knutpunkt.registry.models import Correspondent, Document, Party
+from knutpunkt.registry.models import Case, Correspondent, Document, Party
 from knutpunkt.search.engine import get_engine
 from tests.factories import PartyFactory
 
@@ -109,7 +109,7 @@ def test_count_stops_at_the_cap(client, published, monkeypatch):
     assert "Fler än 2 träffar" in client.get("/diarium/", {"q": "bygg"}).content.decode()
     data = api(client, q="åre")
     assert data["count"] == 1 and data["count_exact"] is True
-    # Relevance orders the newest COUNT_CAP matches.
+    # By relevance too, only the first COUNT_CAP can be paged through.
     assert len(refs(client, q="bygg", sort="relevans")) == 2
 
 
@@ -226,4 +226,23 @@ def test_both_ways_of_reading_matches_agree_with_one_query(published, diary, reg
                 assert page.paginator.count == expected.paginator.count
                 assert [e.pk for e in page.object_list] == [e.pk for e in expected.object_list], (search, per_page, number)
         ranked = queries.results(queries.EntrySearch(text=search.text, sort="relevans"))
-        assert sorted(map(str, ranked)) == sorted(str(e.object_id) for e in queries.search_entries(queries.EntrySearch(text=search.text)))
+        ids = ranked.ids(10**6) if isinstance(ranked, queries.TextMatches) else []
+        assert sorted(map(str, ids)) == sorted(str(e.object_id) for e in queries.search_entries(queries.EntrySearch(text=search.text)))
+
+
+def test_date_range_is_whole_local_days(client, diary, registrator, publication):
+    """The from/to dates are days in Swedish time, as registered_on: the search
+    compares registered_at with local midnights (so an index serves range and order)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late, early = (registry.register_case(diary, actor=registrator, title=t) for t in ("Sent på dagen", "Tidigt nästa dag"))
+    day = dt.date(2026, 3, 28)  # the night before summer time begins
+    for case, at in ((late, dt.datetime(2026, 3, 28, 23, 59, 59)), (early, dt.datetime(2026, 3, 29, 0, 0))):
+        Case.objects.filter(pk=case.pk).update(registered_at=timezone.make_aware(at))
+        services.project(case)
+    assert {e.registered_on for e in PublishedEntry.objects.all()} == {day, day + dt.timedelta(days=1)}
+    assert refs(client, to=day.isoformat()) == [late.reference]
+    assert refs(client, **{"from": (day + dt.timedelta(days=1)).isoformat()}) == [early.reference]
+    assert refs(client, q="dagen", **{"from": day.isoformat(), "to": day.isoformat()}) == [late.reference]

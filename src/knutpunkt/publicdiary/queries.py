@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
 from . import search_index
@@ -70,13 +70,21 @@ def filtered(search: EntrySearch) -> QuerySet:
         qs = qs.filter(_reference_q(reference))
     if search.authority_id:
         qs = qs.filter(authority_id=search.authority_id)
+    # The dates as bounds on registered_at (registered_on is its local date): then one
+    # index serves both the range and the newest-first order, with or without authority.
     if search.date_from:
-        qs = qs.filter(registered_on__gte=search.date_from)
+        qs = qs.filter(registered_at__gte=_local_midnight(search.date_from))
     if search.date_to:
-        qs = qs.filter(registered_on__lte=search.date_to)
+        qs = qs.filter(registered_at__lt=_local_midnight(search.date_to + dt.timedelta(days=1)))
     if search.kind in PublishedEntry.Kind.values:
         qs = qs.filter(kind=search.kind)
     return qs.order_by(*DATE_ORDER)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _reference_q(reference: str) -> Q:
@@ -136,13 +144,8 @@ def results(search: EntrySearch):
     keys = search_index.matching_keys(text)
     if not keys:  # no word to search for ("%", "***"), or nothing matches
         return qs.none()
-    matches = TextMatches(qs, keys, text, filtered=_has_filters(search))
-    if search.sort != SORT_RELEVANCE:
-        return matches
-    newest = matches.newest(COUNT_CAP + 1)
-    scores = search_index.scores(text)
-    key = search_index.key_function()
-    return RankedIds(sorted(newest, key=lambda object_id: -scores.get(key(object_id), 0.0)))  # stable: ties stay newest first
+    kind = RankedMatches if search.sort == SORT_RELEVANCE else TextMatches
+    return kind(qs, keys, text, filtered=_has_filters(search))
 
 
 FEW = 20_000  # matches up to this many are read by key and sorted; more: the date order is walked
@@ -180,9 +183,6 @@ class TextMatches:
             if key(object_id) in keys:
                 yield object_id
 
-    def newest(self, n: int) -> list:
-        return self._few[:n] if self._few is not None else list(islice(self._walk(), n))
-
     def capped_count(self, cap: int) -> int:
         """How many, counting at most cap + 1."""
         if not self.filtered:
@@ -191,17 +191,45 @@ class TextMatches:
             return min(len(self.keys), cap + 1)
         if self._few is not None:
             return min(len(self._few), cap + 1)
-        match = search_index.match(self.text)
-        return self.qs.filter(object_id__in=match).order_by()[: cap + 1].count()
+        return sum(1 for _ in islice(self._walk(), cap + 1))
+
+    def ids(self, stop: int) -> list:
+        """The first `stop` matching object_ids in this order."""
+        return self._few[:stop] if self._few is not None else list(islice(self._walk(), stop))
 
     def __getitem__(self, part: slice) -> list:
-        ids = self._few[part] if self._few is not None else list(islice(self._walk(), part.start, part.stop))
+        ids = self.ids(part.stop)[part.start :]
         found = {e.object_id: e for e in PublishedEntry.objects.filter(object_id__in=ids)}
         return [found[i] for i in ids if i in found]
 
 
-class RankedIds(list):
-    """object_ids in the order to show; the paginator fetches only the page's entries."""
+class RankedMatches(TextMatches):
+    """The same entries, best match first (the engine's relevance over the public
+    fields), equal scores newest first.
+
+    The scores come from one pass over the index. Entries are then read score level by
+    score level, best first, only until the page is full: a page of a common word reads
+    the best-scoring few hundred, not every match."""
+
+    @cached_property
+    def _levels(self) -> list[list]:
+        by_score: dict[float, list] = {}
+        for key, score in search_index.scores(self.text).items():
+            by_score.setdefault(score, []).append(key)
+        return [by_score[score] for score in sorted(by_score, reverse=True)]
+
+    def ids(self, stop: int) -> list:
+        out: list = []
+        for keys in self._levels:
+            rows = []
+            for i in range(0, len(keys), CHUNK):
+                rows += self.qs.filter(object_id__in=keys[i : i + CHUNK]).values_list("object_id", "registered_at", "reference")
+            rows.sort(key=lambda r: r[2])
+            rows.sort(key=lambda r: r[1], reverse=True)  # within a score: newest first, then by reference
+            out += [r[0] for r in rows]
+            if len(out) >= stop:
+                break
+        return out[:stop]
 
 
 class CappedPaginator(Paginator):
@@ -231,12 +259,6 @@ class CappedPaginator(Paginator):
     def more(self) -> bool:
         return self._seen > self.cap
 
-    def _get_page(self, object_list, number, paginator):
-        if isinstance(self.object_list, RankedIds):
-            ids = list(object_list)
-            found = {e.object_id: e for e in PublishedEntry.objects.filter(object_id__in=ids)}
-            object_list = [found[i] for i in ids if i in found]
-        return Page(object_list, number, paginator)
 
 
 def parse_page(value, default: int = 1) -> int:
