@@ -209,6 +209,8 @@ def test_both_ways_of_reading_matches_agree_with_one_query(published, diary, reg
     # Some share a registration time: then the reference decides.
     Entry.objects.filter(public_title__startswith="Garage nummer 1").update(registered_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
     monkeypatch.setattr(queries, "FEW", few)
+    monkeypatch.setattr(queries, "WALK_FIRST", 1)  # many small reads: every keyset step is taken
+    monkeypatch.setattr(queries, "CHUNK", 1)
     searches = [
         queries.EntrySearch(text="garage"),
         queries.EntrySearch(text="garage", authority_id=diary.authority_id),

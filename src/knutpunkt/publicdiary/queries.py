@@ -150,6 +150,7 @@ def results(search: EntrySearch):
 
 FEW = 20_000  # matches up to this many are read by key and sorted; more: the date order is walked
 CHUNK = 2_000
+WALK_FIRST = 200  # rows read first when walking; each further read is 4 times larger
 
 
 class TextMatches:
@@ -178,10 +179,25 @@ class TextMatches:
         return [r[0] for r in rows]
 
     def _walk(self):
+        """Matching object_ids newest first: the entries read in index order, in growing
+        chunks with keyset pagination (a server-side cursor would make PostgreSQL
+        materialise the whole ordered table first). Each step is two index seeks: the
+        rest of the last registration time (by reference), then everything older."""
         key, keys = self.key, self.keys
-        for object_id in self.qs.values_list("object_id", flat=True).iterator(chunk_size=CHUNK):
-            if key(object_id) in keys:
-                yield object_id
+        rows_of = self.qs.values_list("object_id", "registered_at", "reference")
+        size, at, reference = WALK_FIRST, None, None
+        while True:
+            rows = [] if at is None else list(rows_of.filter(registered_at=at, reference__gt=reference)[:size])
+            if len(rows) < size:
+                older = rows_of if at is None else rows_of.filter(registered_at__lt=at)
+                rows += older[: size - len(rows)]
+            for object_id, _at, _reference in rows:
+                if key(object_id) in keys:
+                    yield object_id
+            if len(rows) < size:
+                return
+            _, at, reference = rows[-1]
+            size = min(size * 4, 10 * CHUNK)
 
     def capped_count(self, cap: int) -> int:
         """How many, counting at most cap + 1."""
