@@ -219,3 +219,14 @@ def test_a_diarienummer_finds_its_case_and_nothing_else(diary, registrator, read
     assert other.pk in ids(search_cases(registrator, "hänvisar"))
     outsider = user_with_role(DiaryFactory(), Role.REGISTRATOR)
     assert ids(search_cases(outsider, case.reference)) == []
+
+
+def test_too_many_candidates_keeps_the_newest_and_says_so(diary, registrator, dispatch, settings):
+    cases = [services.register_case(diary, actor=registrator, title=f"Vägbelysning etapp {i}") for i in range(5)]
+    dispatch()
+    settings.KNUTPUNKT_SEARCH_MAX_CANDIDATES = 3
+    result = search_cases(registrator, "vägbelysning", sort="date")
+    assert result.truncated and result.total == 3
+    assert set(ids(result)) == {c.pk for c in cases[-3:]}  # keys are UUIDv7: the newest
+    settings.KNUTPUNKT_SEARCH_MAX_CANDIDATES = 50
+    assert not search_cases(registrator, "vägbelysning").truncated

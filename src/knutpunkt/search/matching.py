@@ -8,10 +8,12 @@ policy filter, other filters, counts and ordering in one database query.
 
 from __future__ import annotations
 
+import heapq
 import json
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
@@ -150,7 +152,11 @@ def _exact_q(hits: TermHits, candidates: set, case_groups, document_groups, visi
     return exact
 
 
-def _indexed_q(user, parsed: ParsedQuery, pending: list | None) -> Q:
+def max_candidates() -> int:
+    return int(getattr(settings, "KNUTPUNKT_SEARCH_MAX_CANDIDATES", 50_000))
+
+
+def _indexed_q(user, parsed: ParsedQuery, pending: list | None, truncated: list | None = None) -> Q:
     """The cases where every term matches text the reader may see, by the index.
 
     The engine is asked once per term and collection (hits with a mask of the field
@@ -158,7 +164,11 @@ def _indexed_q(user, parsed: ParsedQuery, pending: list | None) -> Q:
     are intersected here, so the database gets plain id lists: the policy's
     conditions are then checked only on those rows, with a plan that cannot go wrong
     (looking up ids), whatever the words. `pending` cases (not yet indexed) are kept
-    as candidates; text_match_q matches them by LIKE."""
+    as candidates; text_match_q matches them by LIKE.
+
+    Above max_candidates() cases (a short prefix or a very common word at millions of
+    cases) only the most recently created ones are kept — keys are UUIDv7, ordered by
+    creation — and True is appended to `truncated`: the caller says so."""
     engine = get_engine()
     reader = policy.reader_for(user)
     case_groups, document_groups = _case_groups(user, reader), _document_groups(user, reader)
@@ -169,8 +179,14 @@ def _indexed_q(user, parsed: ParsedQuery, pending: list | None) -> Q:
         per_term.append(hits)
         keys = hits.case_keys()
         candidates = keys if candidates is None else candidates & keys
+    candidates = candidates or set()
+    limit = max_candidates()
+    if len(candidates) > limit:
+        candidates = set(heapq.nlargest(limit, candidates))
+        if truncated is not None:
+            truncated.append(True)
     pending_keys = {_db_key(k) for k in pending} if pending else set()
-    candidates = (candidates or set()) | pending_keys
+    candidates |= pending_keys
     if not candidates and pending is not None:
         return Q(pk__in=[])
     result = Q(pk__in=id_list(list(candidates)))
@@ -233,20 +249,32 @@ def _unindexed_match_q(user, parsed: ParsedQuery, pending) -> Q:
     return result
 
 
+@dataclass
+class Match:
+    q: Q | None  # None: the text has no searchable words
+    truncated: bool = False  # more candidates than max_candidates(); only the newest kept
+
+
+def text_match(user, text: str | ParsedQuery) -> Match:
+    """The match of `text` for this reader (see text_match_q), and whether it was cut."""
+    parsed = text if isinstance(text, ParsedQuery) else parse(text)
+    if not parsed:
+        return Match(None)
+    pending = pending_cases()
+    truncated: list = []
+    indexed = _indexed_q(user, parsed, pending, truncated)
+    if pending == []:
+        return Match(indexed, bool(truncated))
+    # The index may hold an older text of a pending case: match those by LIKE only.
+    not_pending = ~Q(pk__in=pending) if pending is not None else ~Q(pk__in=_pending_case_ids())
+    return Match(indexed & (not_pending | _unindexed_match_q(user, parsed, pending)), bool(truncated))
+
+
 def text_match_q(user, text: str | ParsedQuery) -> Q | None:
     """A Q on registry.Case: the cases whose visible text matches `text`. None when
     the text has no searchable words (then there is nothing to filter on). Combine it
     with policy.case_filter — it does not hide cases by itself."""
-    parsed = text if isinstance(text, ParsedQuery) else parse(text)
-    if not parsed:
-        return None
-    pending = pending_cases()
-    indexed = _indexed_q(user, parsed, pending)
-    if pending == []:
-        return indexed
-    # The index may hold an older text of a pending case: match those by LIKE only.
-    not_pending = ~Q(pk__in=pending) if pending is not None else ~Q(pk__in=_pending_case_ids())
-    return indexed & (not_pending | _unindexed_match_q(user, parsed, pending))
+    return text_match(user, text).q
 
 
 def indexed_match_q(user, parsed: ParsedQuery) -> Q:

@@ -48,7 +48,7 @@ DIRECTION_FACET_LIMIT = 20_000  # matches; above, the direction facet is not cou
 SORTS = ("relevance", "date")
 
 
-from .matching import id_list, indexed_match_q, pending_cases, raw_rows, text_match_q  # noqa: F401 (re-exported)
+from .matching import id_list, indexed_match_q, max_candidates, pending_cases, raw_rows, text_match, text_match_q  # noqa: F401 (re-exported)
 
 
 VISIBLE_RANK_FIELDS = ["reference", "title", "public_title", "description", "parties"]
@@ -85,6 +85,9 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     snippets: dict[str, list[Snippet]] = field(default_factory=dict)  # str(case.pk) → snippets
     query: ParsedQuery | None = None
+    # The words matched more cases than the search looks at (max_candidates()): only
+    # the most recently created were searched — say so, and ask for more words.
+    truncated: bool = False
 
     @property
     def omitted_facets(self) -> list[str]:
@@ -111,6 +114,10 @@ def filtered_cases(user, text: str | ParsedQuery = "", **filters) -> QuerySet:
     officer_id, status — "open" or a Case.Status —, year, direction — cases with a
     visible document of it —, date_from, date_to, include_voided); unknown names raise
     TypeError, empty values filter nothing."""
+    return _filtered(user, text, filters)[0]
+
+
+def _filtered(user, text, filters: dict) -> tuple[QuerySet, bool]:
     from knutpunkt.registry.queries import CaseSearch
     from knutpunkt.registry.queries import search_cases as registry_search
 
@@ -119,10 +126,10 @@ def filtered_cases(user, text: str | ParsedQuery = "", **filters) -> QuerySet:
         raise TypeError(f"unknown search filters: {sorted(unknown)}")
     criteria = CaseSearch(**{k: v for k, v in filters.items() if v not in (None, "")})
     qs = registry_search(user, criteria).prefetch_related(None).order_by()
-    match = text_match_q(user, text)
-    if match is not None:
-        qs = qs.filter(match)
-    return qs
+    match = text_match(user, text)
+    if match.q is not None:
+        qs = qs.filter(match.q)
+    return qs, match.truncated
 
 
 def criteria_filters(criteria) -> dict:
@@ -160,7 +167,7 @@ def search_cases(
         by_reference.query = parse(text)
         return by_reference
     parsed = text if isinstance(text, ParsedQuery) else parse(text)
-    qs = filtered_cases(user, parsed, **filters)
+    qs, truncated = _filtered(user, parsed, filters)
     # The match runs ONCE: the matching ids, with what ordering and facets need, come
     # back as plain rows (no model objects, no value conversion — at tens of thousands
     # of matches Django's per-value conversion costs more than the query). They are
@@ -194,7 +201,7 @@ def search_cases(
     return SearchResult(
         items=items, total=total, page=page, page_size=page_size,
         facets=facets_for(user, rows, include_voided=filters.get("include_voided", False)) if with_facets else {},
-        snippets=snippets_for(user, items, parsed), query=parsed,
+        snippets=snippets_for(user, items, parsed), query=parsed, truncated=truncated,
     )
 
 
