@@ -141,11 +141,16 @@ def results(search: EntrySearch):
         return qs
     if search_index.engine() is None:
         return qs.filter(_words_q(text))
+    relevance = search.sort == SORT_RELEVANCE
+    if search_index.probes_rows_cheaply():
+        # PostgreSQL: the planner walks the newest-first index and checks each row's
+        # vector (a nested loop that stops when the page is full) — one query is best.
+        matched = search_entries(search)
+        return RankedMatches(qs, None, text, filtered=_has_filters(search), matched=matched) if relevance else matched
     keys = search_index.matching_keys(text)
     if not keys:  # no word to search for ("%", "***"), or nothing matches
         return qs.none()
-    kind = RankedMatches if search.sort == SORT_RELEVANCE else TextMatches
-    return kind(qs, keys, text, filtered=_has_filters(search))
+    return (RankedMatches if relevance else TextMatches)(qs, keys, text, filtered=_has_filters(search))
 
 
 FEW = 20_000  # matches up to this many are read by key and sorted; more: the date order is walked
@@ -162,8 +167,9 @@ class TextMatches:
     whose key matched: the first page of a word in every tenth entry reads ~250 rows
     instead of looking up ~100 000 matches and sorting them."""
 
-    def __init__(self, qs: QuerySet, keys: set, text: str, *, filtered: bool):
+    def __init__(self, qs: QuerySet, keys: set | None, text: str, *, filtered: bool, matched: QuerySet | None = None):
         self.qs, self.keys, self.text, self.filtered = qs, keys, text, filtered
+        self.matched = matched  # the whole search as one query, where the database walks best
         self.key = search_index.key_function()
 
     @cached_property
@@ -201,17 +207,31 @@ class TextMatches:
 
     def capped_count(self, cap: int) -> int:
         """How many, counting at most cap + 1."""
+        if self.matched is not None:
+            return self.matched.order_by()[: cap + 1].count()
         if not self.filtered:
             # The collection holds exactly the projection's entries (both are written in
             # the same transactions), so without other filters every match is an entry.
             return min(len(self.keys), cap + 1)
         if self._few is not None:
             return min(len(self._few), cap + 1)
-        return sum(1 for _ in islice(self._walk(), cap + 1))
+        return len(self._walked)
+
+    @cached_property
+    def _walked(self) -> list:
+        """With other filters and many matches: the newest COUNT_CAP + 1 matching ids
+        (counting them needs the walk anyway; the page is then read from it)."""
+        if self.matched is not None:
+            return list(self.matched.values_list("object_id", flat=True)[: COUNT_CAP + 1])
+        return list(islice(self._walk(), COUNT_CAP + 1))
 
     def ids(self, stop: int) -> list:
         """The first `stop` matching object_ids in this order."""
-        return self._few[:stop] if self._few is not None else list(islice(self._walk(), stop))
+        if self._few is not None:
+            return self._few[:stop]
+        if "_walked" in self.__dict__:
+            return self._walked[:stop]
+        return list(islice(self._walk(), stop))
 
     def __getitem__(self, part: slice) -> list:
         ids = self.ids(part.stop)[part.start :]
@@ -223,9 +243,10 @@ class RankedMatches(TextMatches):
     """The same entries, best match first (the engine's relevance over the public
     fields), equal scores newest first.
 
-    The scores come from one pass over the index. Entries are then read score level by
-    score level, best first, only until the page is full: a page of a common word reads
-    the best-scoring few hundred, not every match."""
+    The scores come from one pass over the index. Without other filters, entries are
+    then read score level by score level, best first, only until the page is full: a
+    page of a common word reads the best-scoring few hundred, not every match. With
+    filters, the newest COUNT_CAP + 1 matching entries are ranked."""
 
     @cached_property
     def _levels(self) -> list[list]:
@@ -235,6 +256,12 @@ class RankedMatches(TextMatches):
         return [by_score[score] for score in sorted(by_score, reverse=True)]
 
     def ids(self, stop: int) -> list:
+        if self.filtered:
+            # The filters leave few of the matches, or many: either way rank the newest
+            # COUNT_CAP + 1 of them that the count has read (ties stay newest first).
+            newest = self._walked if self.keys is None or self._few is None else self._few
+            scores = search_index.scores(self.text)
+            return sorted(newest, key=lambda object_id: -scores.get(self.key(object_id), 0.0))[:stop]
         out: list = []
         for keys in self._levels:
             rows = []

@@ -182,6 +182,16 @@ def matching_keys(text: str) -> set | None:
         return {row[0] for row in cur.fetchall()}
 
 
+def probes_rows_cheaply() -> bool:
+    """Can the database check one row against the match cheaply (PostgreSQL: `@@` on
+    the row's stored vector)? Then a search is best left to its planner as one query.
+    SQLite's FTS5 re-reads the term lists for every row it is asked about, so there the
+    match runs once and the result is walked in Python (publicdiary.queries)."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and type(engine()).__name__ == "PostgresEngine"
+
+
 def scores(text: str) -> dict:
     """Relevance of every matching entry, keyed as the database stores object_id."""
     e = engine()
