@@ -45,7 +45,8 @@ def refs(body) -> list[str]:
 
 def test_search_endpoint_answers_page_facets_and_snippets(api, world, diary):
     body = api.get(SEARCH, {"q": "detaljplan"}).json()
-    assert set(body) == {"count", "page", "num_pages", "results", "facets", "snippets"}
+    assert set(body) == {"count", "page", "num_pages", "results", "facets", "omitted_facets", "snippets", "truncated"}
+    assert body["truncated"] is False and body["omitted_facets"] == []
     assert body["count"] == 3 and body["page"] == 1 and body["num_pages"] == 1
     assert refs(body)[0] == world["closed"].reference  # relevance: three hits in its title
     assert body["results"][0]["title"] == "Detaljplan detaljplan: södra kajen" and "parties" in body["results"][0]
@@ -151,7 +152,7 @@ def test_schema_documents_the_search(api):
     operation = schema["paths"]["/api/v1/search/cases/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"q", "diary", "process", "status", "year", "direction", "sort", "page", "page_size"}
     result = schema["components"]["schemas"]["CaseSearchResult"]
-    assert set(result["properties"]) == {"count", "page", "num_pages", "results", "facets", "snippets"}
+    assert set(result["properties"]) == {"count", "page", "num_pages", "results", "facets", "omitted_facets", "snippets", "truncated"}
     assert "sort" in {p["name"] for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"]}
 
 
@@ -232,3 +233,15 @@ def test_a_user_without_any_role_finds_nothing(secret_world):
         response = nobody.get(path, {"q": "ansökan"})
         assert response.status_code == 200 and response.json()["count"] == 0, path
         assert SECRET not in response.content.decode()
+
+
+def test_a_cut_search_and_uncounted_facets_are_said(api, world, settings, monkeypatch):
+    from knutpunkt.search import queries as search_queries
+
+    settings.KNUTPUNKT_SEARCH_MAX_CANDIDATES = 1
+    monkeypatch.setattr(search_queries, "DIRECTION_FACET_LIMIT", 1)
+    body = api.get(SEARCH, {"q": "detaljplan"}).json()
+    assert body["truncated"] is True and body["count"] == 1
+    monkeypatch.setattr(search_queries, "DIRECTION_FACET_LIMIT", 0)
+    body = api.get(SEARCH, {"q": "detaljplan"}).json()
+    assert body["omitted_facets"] == ["direction"] and body["facets"]["direction"] == []

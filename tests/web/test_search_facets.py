@@ -300,3 +300,13 @@ def test_a_user_without_any_role_searches_and_finds_nothing(client, secret_world
     client.force_login(UserFactory())
     html = page(client, text="ansökan")
     assert "Inga ärenden matchar" in html and SECRET not in html and "Avgränsa" not in html
+
+
+def test_a_cut_search_and_uncounted_facets_are_said(reg_client, world, settings, monkeypatch):
+    from knutpunkt.search import queries as search_queries
+
+    settings.KNUTPUNKT_SEARCH_MAX_CANDIDATES = 1
+    monkeypatch.setattr(search_queries, "DIRECTION_FACET_LIMIT", 0)
+    html = page(reg_client, text="detaljplan")
+    assert "bara de senast registrerade har sökts igenom" in html and "1 träff" in html
+    assert "För många träffar för att räkna" in facets(html) and ">Handlingar</h3>" in facets(html)

@@ -37,6 +37,14 @@ class CaseSearchResultSerializer(serializers.Serializer):
     num_pages = serializers.IntegerField()
     results = CaseSerializer(many=True)
     facets = FacetsSerializer(help_text="Räknat över alla träffar med de valda filtren.")
+    omitted_facets = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Fasetter som inte räknades för att träffarna var för många (listan är då tom); avgränsa sökningen för att få dem.",
+    )
     snippets = serializers.DictField(
         child=SnippetSerializer(many=True), help_text="Utdrag per ärende på sidan: {ärendets id: [utdrag]}.",
+    )
+    truncated = serializers.BooleanField(
+        help_text="Sant när orden fanns i fler ärenden än sökningen går igenom: bara de senast registrerade söktes. "
+        "Lägg till ord eller filter.",
     )

@@ -145,8 +145,10 @@ class CaseSearchView(ApiView):
                 name: [{"value": v.value, "label": str(v.label), "count": v.count} for v in result.facets.get(name, [])]
                 for name in ("diary", "process", "status", "year", "direction")
             }),
+            ("omitted_facets", list(getattr(result, "omitted_facets", []))),
             ("snippets", {
                 str(case.pk): [{"label": s.label, "html": str(s.html)} for s in result.snippets.get(str(case.pk), [])]
                 for case in items
             }),
+            ("truncated", bool(getattr(result, "truncated", False))),
         ]))

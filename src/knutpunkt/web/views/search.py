@@ -71,9 +71,12 @@ def _link(params, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-def _facet_groups(form, params, facets) -> list[dict]:
+def _facet_groups(form, params, facets, omitted=()) -> list[dict]:
     groups = []
     for key, param, heading in FACETS:
+        if key in omitted:  # too many matches to count this one (the engine's limit)
+            groups.append({"key": key, "heading": heading, "values": [], "omitted": True})
+            continue
         values = []
         for facet in facets.get(key) or []:
             active = facet.value is not None and params.get(param) == str(facet.value)
@@ -123,6 +126,9 @@ def _text_search(request, form, criteria, number: int) -> dict:
     parsed = getattr(result, "query", None)
     if parsed is not None and not parsed:
         form.notices.append("Fritexten innehåller inga ord att söka på – övriga villkor gäller.")
+    if getattr(result, "truncated", False):
+        form.notices.append("Orden finns i väldigt många ärenden, så bara de senast registrerade har sökts igenom. "
+                            "Lägg till fler ord eller avgränsa sökningen för att hitta äldre ärenden.")
     # A Page over the count only, for the pagination links and "visar 26–50"; the engine
     # has already clamped its own page the same way.
     page, page_range = _page_of(Paginator(range(result.total), PAGE_SIZE, allow_empty_first_page=True), number, form.notices)
@@ -137,7 +143,7 @@ def _text_search(request, form, criteria, number: int) -> dict:
         "page_range": page_range,
         "items": items,
         "total": result.total,
-        "facet_groups": _facet_groups(form, params, result.facets),
+        "facet_groups": _facet_groups(form, params, result.facets, getattr(result, "omitted_facets", [])),
         "sort_links": [
             {"label": label, "href": _link(params, sort=value), "active": criteria.sort == value} for value, label in SORTS.items()
         ],
