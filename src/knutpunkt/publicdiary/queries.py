@@ -175,21 +175,23 @@ class TextMatches:
     @cached_property
     def _few(self) -> list | None:
         """object_ids, newest first, when the match is small; otherwise None."""
-        if len(self.keys) > FEW:
-            return None
-        keys, rows = list(self.keys), []
+        return self._by_key(self.keys) if len(self.keys) <= FEW else None
+
+    def _by_key(self, keys) -> list:
+        """The entries among qs with these keys, read by key, newest first."""
+        keys, rows = list(keys), []
         for i in range(0, len(keys), CHUNK):
             rows += self.qs.filter(object_id__in=keys[i : i + CHUNK]).values_list("object_id", "registered_at", "reference")
         rows.sort(key=lambda r: r[2])
         rows.sort(key=lambda r: r[1], reverse=True)  # stable: newest first, then by reference
         return [r[0] for r in rows]
 
-    def _walk(self):
+    def _walk(self, keys=None):
         """Matching object_ids newest first: the entries read in index order, in growing
         chunks with keyset pagination (a server-side cursor would make PostgreSQL
         materialise the whole ordered table first). Each step is two index seeks: the
         rest of the last registration time (by reference), then everything older."""
-        key, keys = self.key, self.keys
+        key, keys = self.key, self.keys if keys is None else keys
         rows_of = self.qs.values_list("object_id", "registered_at", "reference")
         size, at, reference = WALK_FIRST, None, None
         while True:
@@ -264,12 +266,11 @@ class RankedMatches(TextMatches):
             return sorted(newest, key=lambda object_id: -scores.get(self.key(object_id), 0.0))[:stop]
         out: list = []
         for keys in self._levels:
-            rows = []
-            for i in range(0, len(keys), CHUNK):
-                rows += self.qs.filter(object_id__in=keys[i : i + CHUNK]).values_list("object_id", "registered_at", "reference")
-            rows.sort(key=lambda r: r[2])
-            rows.sort(key=lambda r: r[1], reverse=True)  # within a score: newest first, then by reference
-            out += [r[0] for r in rows]
+            need = stop - len(out)
+            if len(keys) <= FEW:
+                out += self._by_key(keys)[:need]
+            else:  # a large tie (thousands of identical titles): its newest, by walking
+                out += islice(self._walk(set(keys)), need)
             if len(out) >= stop:
                 break
         return out[:stop]
