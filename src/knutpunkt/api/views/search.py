@@ -7,7 +7,6 @@ JSON. Pages out of range are a 404 problem, as in every other paginated list."""
 
 from collections import OrderedDict
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -58,19 +57,6 @@ def criteria_from(request, f: dict) -> CaseSearch:
     )
 
 
-def engine_search(user, criteria: CaseSearch, **kwargs):
-    """search.queries.search_cases, with no hits when the policy leaves nothing to match.
-
-    Workaround: the engine's raw pass compiles the policy-filtered queryset itself and
-    Django raises EmptyResultSet for a reader who may see no case at all (no role in
-    any diary) instead of running an empty query. Reported to the search engine's
-    owner; remove this once search_cases returns an empty SearchResult for them."""
-    try:
-        return search_queries.search_cases(user, criteria, **kwargs)
-    except EmptyResultSet:
-        return search_queries.SearchResult(items=[], total=0, page=1, page_size=kwargs.get("page_size", 25))
-
-
 def _represent_cases(view, items: list) -> list:
     # The engine's rows come with diary, process, officer and access groups; the rest of
     # what CaseSerializer shows is fetched here for the whole page at once.
@@ -79,7 +65,7 @@ def _represent_cases(view, items: list) -> list:
 
 
 def _search(request, criteria: CaseSearch, *, page: int, page_size: int, with_facets: bool):
-    result = engine_search(request.user, criteria, sort=criteria.sort, page=page, page_size=page_size, with_facets=with_facets)
+    result = search_queries.search_cases(request.user, criteria, sort=criteria.sort, page=page, page_size=page_size, with_facets=with_facets)
     if result.page != page:  # the engine clamps; the API says the page does not exist
         raise NotFound(INVALID_PAGE)
     return result
@@ -93,7 +79,7 @@ def text_search_page(view, request, criteria: CaseSearch) -> Response:
     page_size = min(paginator.get_page_size(request) or paginator.page_size, ENGINE_MAX_PAGE_SIZE)
     raw = request.query_params.get(paginator.page_query_param) or "1"
     if raw in paginator.last_page_strings:
-        result = engine_search(request.user, criteria, sort=criteria.sort, page=10**9, page_size=page_size, with_facets=False)
+        result = search_queries.search_cases(request.user, criteria, sort=criteria.sort, page=10**9, page_size=page_size, with_facets=False)
     else:
         try:
             number = int(raw)

@@ -7,7 +7,6 @@ enough (newest first, no facets: counting facets over every case a reader may se
 would cost more than the page)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -108,21 +107,8 @@ def search(request):
     return render_page(request, "web/search.html", context)
 
 
-def engine_search(user, criteria, **kwargs):
-    """search.queries.search_cases, with no hits when the policy leaves nothing to match.
-
-    Workaround: the engine's raw pass compiles the policy-filtered queryset itself and
-    Django raises EmptyResultSet for a reader who may see no case at all (no role in
-    any diary) instead of running an empty query. Reported to the search engine's
-    owner; remove this once search_cases returns an empty SearchResult for them."""
-    try:
-        return search_queries.search_cases(user, criteria, **kwargs)
-    except EmptyResultSet:
-        return search_queries.SearchResult(items=[], total=0, page=1, page_size=kwargs.get("page_size", PAGE_SIZE))
-
-
 def _text_search(request, form, criteria, number: int) -> dict:
-    result = engine_search(request.user, criteria, sort=criteria.sort, page=number, page_size=PAGE_SIZE)
+    result = search_queries.search_cases(request.user, criteria, sort=criteria.sort, page=number, page_size=PAGE_SIZE)
     parsed = getattr(result, "query", None)
     if parsed is not None and not parsed:
         form.notices.append("Fritexten innehåller inga ord att söka på – övriga villkor gäller.")
