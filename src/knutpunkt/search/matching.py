@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import ForeignKey, Lookup, Q, UUIDField
 from django.db.models.expressions import RawSQL
 
 from knutpunkt.access import policy
@@ -78,13 +78,43 @@ def id_list(keys) -> RawSQL:
     on SQLite, uuid on PostgreSQL), for `…__in=` over many ids in ONE parameter:
     SQLite allows 32 766 parameters, and PostgreSQL plans `= ANY(array)` well."""
     if connection.vendor == "sqlite":
-        keys = list(keys)
-        if any(isinstance(k, uuid.UUID) for k in keys[:1]) or not all(isinstance(k, str) for k in keys[:1]):
-            keys = [k.hex if isinstance(k, uuid.UUID) else str(k) for k in keys]
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)])
+        return RawSQL("SELECT value FROM json_each(%s)", [_json_keys(keys)])
     # One text literal: psycopg adapting a list of uuid objects one by one costs more
     # than the query at tens of thousands of ids.
     return RawSQL("SELECT unnest(%s::uuid[])", ["{" + ",".join(map(str, keys)) + "}"])
+
+
+@UUIDField.register_lookup
+@ForeignKey.register_lookup
+class IdsIn(Lookup):
+    """`pk__kp_ids_in=keys`: the column is one of many ids, given as ONE parameter.
+
+    PostgreSQL gets `= ANY('{…}'::uuid[])` — it knows the array's length, so it looks
+    the ids up by key when they are few (an `IN (SELECT unnest(…))` is estimated at 200
+    rows and made it scan the reader's diaries instead); SQLite gets `IN (SELECT value
+    FROM json_each(…))`, as it allows only 32 766 parameters."""
+
+    lookup_name = "kp_ids_in"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        keys = self.rhs
+        if connection.vendor == "postgresql":
+            # One text literal: psycopg adapting a list of uuid objects one by one costs
+            # more than the query at tens of thousands of ids.
+            return f"{lhs} = ANY(%s::uuid[])", [*lhs_params, "{" + ",".join(map(str, keys)) + "}"]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, _json_keys(keys)]
+
+
+def _json_keys(keys) -> str:
+    keys = list(keys)
+    if keys and not isinstance(keys[0], str):  # uuid objects (PostgreSQL's or the ORM's)
+        keys = [k.hex if isinstance(k, uuid.UUID) else str(k) for k in keys]
+    return json.dumps(keys)
 
 
 def raw_rows(qs) -> list[tuple]:
@@ -121,7 +151,7 @@ def _term_hits(engine, term: ParsedQuery, case_groups, document_groups) -> TermH
     documents = engine.hits("documents", term, [fields for _, fields in document_groups]) if document_groups else {}
     document_case = {}
     if documents:
-        rows = Document.objects.filter(pk__in=id_list(list(documents)), case__isnull=False).values_list("pk", "case_id")
+        rows = Document.objects.filter(pk__kp_ids_in=list(documents), case__isnull=False).values_list("pk", "case_id")
         document_case = dict(raw_rows(rows))
     return TermHits(cases, documents, document_case)
 
@@ -137,14 +167,14 @@ def _exact_q(hits: TermHits, candidates: set, case_groups, document_groups, visi
         bit = 1 << i
         keys = [k for k, mask in hits.cases.items() if mask & bit and k in candidates]
         if keys:
-            part = cond & Q(pk__in=id_list(keys))
+            part = cond & Q(pk__kp_ids_in=keys)
             exact = part if exact is None else exact | part
     documents = None
     for i, (cond, _) in enumerate(document_groups):
         bit = 1 << i
         keys = [d for d, mask in hits.documents.items() if mask & bit and hits.document_case.get(d) in candidates]
         if keys:
-            part = cond & Q(pk__in=id_list(keys))
+            part = cond & Q(pk__kp_ids_in=keys)
             documents = part if documents is None else documents | part
     if documents is not None:
         part = Q(pk__in=Document.objects.filter(visible_documents).filter(documents).order_by().values("case_id"))
@@ -189,7 +219,7 @@ def _indexed_q(user, parsed: ParsedQuery, pending: list | None, truncated: list 
     candidates |= pending_keys
     if not candidates and pending is not None:
         return Q(pk__in=[])
-    result = Q(pk__in=id_list(list(candidates)))
+    result = Q(pk__kp_ids_in=list(candidates))
     unconditional = all(cond == Q() for cond, _ in case_groups + document_groups) and visible_documents == Q()
     if pending is None:  # too many unindexed cases to list: match them all by LIKE
         result |= Q(pk__in=_pending_case_ids())
@@ -200,7 +230,7 @@ def _indexed_q(user, parsed: ParsedQuery, pending: list | None, truncated: list 
     for hits in per_term:
         exact = _exact_q(hits, candidates, case_groups, document_groups, visible_documents)
         if pending_keys:
-            pending_q = Q(pk__in=id_list(list(pending_keys)))
+            pending_q = Q(pk__kp_ids_in=list(pending_keys))
             exact = pending_q if exact is None else exact | pending_q
         elif pending is None:
             exact = Q(pk__in=_pending_case_ids()) if exact is None else exact | Q(pk__in=_pending_case_ids())

@@ -270,7 +270,7 @@ def facets_for(user, rows: list[tuple], *, include_voided: bool = False) -> dict
     # the limit the facet is left out (the others cost nothing extra) — see
     # SearchResult.omitted_facets.
     if rows and len(rows) <= DIRECTION_FACET_LIMIT:
-        documents = Document.objects.filter(policy.document_filter(user), case_id__in=id_list([r[PK] for r in rows]))
+        documents = Document.objects.filter(policy.document_filter(user), case__kp_ids_in=[r[PK] for r in rows])
         if not include_voided:
             documents = documents.filter(voided_at__isnull=True)
         directions = list(
