@@ -85,6 +85,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="staff, public, api — comma-separated (default all)")
     parser.add_argument("--queries", help="query labels to run, comma-separated (default all)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel jobs for the index rebuild (PostgreSQL; default 2)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild (and time) the search index even when the kept one is complete")
     parser.add_argument("--_child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.smoke:
@@ -102,6 +103,8 @@ def main(argv=None) -> int:
     for vendor, url in targets:
         cmd = [sys.executable, str(HERE), "--_child", vendor, "--cases", ",".join(map(str, sizes)),
                "--reps", str(args.reps), "--budget", str(args.budget), "--jobs", str(args.jobs)]
+        if args.rebuild:
+            cmd.append("--rebuild")
         for flag, value in (("--postgres", url), ("--keep", args.keep), ("--only", args.only),
                             ("--queries", args.queries), ("--pg-db", args.pg_db)):
             if value:
@@ -139,7 +142,7 @@ def _ms(value) -> str:
 def print_table(results: list[dict]) -> None:
     print()
     print(f"Knutpunkt search benchmark — commit {commit()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M')}")
+          f"finished {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print("ms per query over repeated runs (n); bare = the bare full-text query (MATCH/@@ ORDER BY rank LIMIT 25) "
           "on the same words; ratio = p50 / bare p50.")
     header = (f"{'database':<10} {'cases':>8} {'what':<7} {'query':<10} {'reader':<12} {'sort':<9} {'hits':>7} "
@@ -166,7 +169,7 @@ def print_table(results: list[dict]) -> None:
 def child(args, sizes: list[int]) -> int:
     vendor = args._child
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=f"knutpunkt-bench-search-{vendor}-"))
-    work.mkdir(parents=True, exist_ok=True)
+    (work / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it
     env = {
         "KNUTPUNKT_DATA_DIR": str(work),
         "KNUTPUNKT_SECRET_KEY": "benchmark-only-" + "x" * 40,
@@ -203,7 +206,7 @@ def child(args, sizes: list[int]) -> int:
     return 0
 
 
-def top_up(target: int, vendor: str, jobs: int) -> list[str]:
+def top_up(target: int, vendor: str, jobs: int, force_rebuild: bool = False) -> list[str]:
     """Generate until the database holds `target` cases, rebuild the search index when
     it is not complete (timed), publish the diary when needed; then refresh the
     planner's statistics. Returns notes for the table."""
@@ -227,7 +230,7 @@ def top_up(target: int, vendor: str, jobs: int) -> list[str]:
     engine = get_engine()
     rebuilt = []
     for name, model in (("cases", Case), ("documents", Document)):
-        if not generated and engine.count(name) >= model.objects.count():
+        if not (generated or force_rebuild) and engine.count(name) >= model.objects.count():
             continue
         print(f"  rebuilding the search index: {name} …", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -398,7 +401,7 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
     readers = None
     out = []
     for size in sizes:
-        notes = top_up(size, vendor, args.jobs)
+        notes = top_up(size, vendor, args.jobs, force_rebuild=args.rebuild)
         if readers is None:
             readers = access_bench.Readers()
         granted = readers.grant_group()
