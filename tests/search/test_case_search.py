@@ -231,3 +231,27 @@ def test_too_many_candidates_keeps_the_newest_and_says_so(diary, registrator, di
     assert set(ids(result)) == set(sorted(c.pk for c in cases)[-3:])
     settings.KNUTPUNKT_SEARCH_MAX_CANDIDATES = 50
     assert not search_cases(registrator, "vägbelysning").truncated
+
+
+def test_a_party_of_a_case_not_yet_indexed_is_found_by_name(diary, registrator, reader):
+    case = services.register_case(diary, actor=registrator, title="Serveringstillstånd")
+    services.add_party(case, person(diary, "Olle", "Krögarsson"), "sokande", actor=registrator)
+    services.add_party(case, person(diary, "Hemlig", "Gömdsson", protected=True), "sokande", actor=registrator)
+    assert CaseEvent.objects.filter(case=case, dispatched_at__isnull=True).exists()
+    assert ids(search_cases(reader, "krögarsson")) == [case.pk]
+    assert ids(search_cases(reader, "gömdsson")) == []  # skyddad identitet: not without the right
+
+
+def test_process_facet_and_filter_count_only_cases_seen_in_full(secret_case, diary, registrator, reader, dispatch):
+    from tests.factories import SchemeFactory, process_in
+
+    process = process_in(SchemeFactory(organisation=diary.authority.organisation))
+    type(secret_case).objects.filter(pk=secret_case.pk).update(process=process)
+    open_case = services.register_case(diary, actor=registrator, title="Ansökan om ekonomiskt bistånd, öppen")
+    dispatch()
+    masked = search_cases(reader, "bistånd")
+    assert {c.pk for c in masked.items} == {secret_case.pk, open_case.pk}
+    assert all(f.value != process.pk for f in masked.facets["process"])
+    assert ids(search_cases(reader, "bistånd", process_id=process.pk)) == []
+    full = search_cases(registrator, "bistånd", process_id=process.pk)
+    assert ids(full) == [secret_case.pk]

@@ -187,12 +187,16 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
         qs = qs.filter(status__in=Case.OPEN_STATUSES)
     elif criteria.status:
         qs = qs.filter(status=criteria.status)
+    # The process and the officer are shown only in a full view: filtering on them
+    # must not tell which masked cases have them (your own cases excepted).
     if criteria.process_id:
-        qs = qs.filter(process_id=criteria.process_id)
+        qs = qs.filter(_full_view_q(user), process_id=criteria.process_id)
     if criteria.diary_id:
         qs = qs.filter(diary_id=criteria.diary_id)
     if criteria.officer_id:
         qs = qs.filter(officer_id=criteria.officer_id)
+        if criteria.officer_id != getattr(user, "pk", None):
+            qs = qs.filter(_full_view_q(user))
     if criteria.year:
         qs = qs.filter(year=criteria.year)
     if criteria.direction:
@@ -201,6 +205,10 @@ def search_cases(user, criteria: CaseSearch) -> QuerySet[Case]:
     # access_groups: the policy's per-row answer for a restricted case asks for them.
     qs = qs.prefetch_related(CASE_PARTIES_PREFETCH, "access_groups")
     return qs.order_by("-registered_at")
+
+
+def _full_view_q(user) -> Q:
+    return policy.field_filter(user, "case", "full")
 
 
 def _reference_q(text: str) -> Q:

@@ -20,8 +20,10 @@ Until the background worker has indexed a change (a case with undispatched outbo
 events), that case is matched the old way, with LIKE on the same visible fields, so a
 registration is findable at once.
 
-Callers: `search_cases(user, text, …)` returns a SearchResult for a page;
-`text_match_q(user, text)` is the bare filter (registry.queries.search_cases uses it).
+Callers: `search_cases(user, text, …)` returns a SearchResult for a page (the web
+page, /api/v1/search/cases/); `filtered_cases(user, text, **filters)` the queryset
+(/api/v1/cases/?q=); `text_match_q(user, text)` is the bare filter. How the match runs
+is in search/matching.py.
 """
 
 from __future__ import annotations
@@ -146,6 +148,7 @@ def search_cases(
     page: int = 1,
     page_size: int = 25,
     with_facets: bool = True,
+    with_snippets: bool = True,
     **filters,
 ) -> SearchResult:
     """One page of matching cases, with facets and snippets. `text` is the query text
@@ -161,7 +164,7 @@ def search_cases(
         text = text.text
     if isinstance(text, str) and not filters.get("reference") and REFERENCE_RE.match(text):
         by_reference = search_cases(user, "", sort="date", page=page, page_size=page_size, with_facets=with_facets,
-                                    **{**filters, "reference": text})
+                                    with_snippets=with_snippets, **{**filters, "reference": text})
         # Not found is the answer: the words of a diarienummer ("ks", "2025") would
         # otherwise match half the diary.
         by_reference.query = parse(text)
@@ -201,7 +204,7 @@ def search_cases(
     return SearchResult(
         items=items, total=total, page=page, page_size=page_size,
         facets=facets_for(user, rows, include_voided=filters.get("include_voided", False)) if with_facets else {},
-        snippets=snippets_for(user, items, parsed), query=parsed, truncated=truncated,
+        snippets=snippets_for(user, items, parsed) if with_snippets else {}, query=parsed, truncated=truncated,
     )
 
 
@@ -259,7 +262,9 @@ def facets_for(user, rows: list[tuple], *, include_voided: bool = False) -> dict
     from knutpunkt.registry.models import Case, Document
 
     diaries = Counter(map(itemgetter(DIARY), rows))
-    processes = Counter(map(itemgetter(PROCESS), rows))
+    # The process shows only in a full view (as on the case page): masked cases are
+    # not counted here, so the facet cannot tell a masked case's process.
+    processes = Counter(r[PROCESS] for r in rows if r[IS_FULL])
     statuses = Counter(map(itemgetter(STATUS), rows))
     years = Counter(map(itemgetter(YEAR), rows))
     names = {d.pk: f"{d.prefix} – {d.name}" for d in Diary.objects.filter(pk__in=list(diaries))}

@@ -65,7 +65,10 @@ def _represent_cases(view, items: list) -> list:
 
 
 def _search(request, criteria: CaseSearch, *, page: int, page_size: int, with_facets: bool):
-    result = search_queries.search_cases(request.user, criteria, sort=criteria.sort, page=page, page_size=page_size, with_facets=with_facets)
+    # Facets and snippets go together: /cases/?q= shows neither.
+    result = search_queries.search_cases(
+        request.user, criteria, sort=criteria.sort, page=page, page_size=page_size, with_facets=with_facets, with_snippets=with_facets
+    )
     if result.page != page:  # the engine clamps; the API says the page does not exist
         raise NotFound(INVALID_PAGE)
     return result
@@ -79,7 +82,9 @@ def text_search_page(view, request, criteria: CaseSearch) -> Response:
     page_size = min(paginator.get_page_size(request) or paginator.page_size, ENGINE_MAX_PAGE_SIZE)
     raw = request.query_params.get(paginator.page_query_param) or "1"
     if raw in paginator.last_page_strings:
-        result = search_queries.search_cases(request.user, criteria, sort=criteria.sort, page=10**9, page_size=page_size, with_facets=False)
+        result = search_queries.search_cases(
+            request.user, criteria, sort=criteria.sort, page=10**9, page_size=page_size, with_facets=False, with_snippets=False
+        )
     else:
         try:
             number = int(raw)
