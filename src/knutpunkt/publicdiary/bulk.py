@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from collections.abc import Callable
 
@@ -321,21 +321,22 @@ def _publish_all(counts: dict, *, rebuild: bool, batch: int, progress: Progress 
             search_index.clear()
             PublishedEntry.objects.all().delete()
     started = time.monotonic()
-    for model in (Case, Document):
-        kind = PublishedEntry.Kind.DOCUMENT if model is Document else PublishedEntry.Kind.CASE
-        last, judged = None, 0
-        while True:
-            with transaction.atomic():
-                rows = _window(model, ctx, last, batch)
-                # The last window reaches to the end of the key space, so entries past
-                # the last registry row are removed too.
-                hi = rows[-1][0] if len(rows) == batch else None
-                objs = _load(model, [pk for pk, candidate in rows if candidate])
-                counts["written"] += _write_batch(kind, objs, last, hi, ctx, counts, fresh=rebuild)
-            judged += len(objs)
-            if progress:
-                progress(kind, judged, counts["written"], time.monotonic() - started)
-            if hi is None:
-                break
-            last = hi
+    with search_index.rebuilding() if rebuild else nullcontext():
+        for model in (Case, Document):
+            kind = PublishedEntry.Kind.DOCUMENT if model is Document else PublishedEntry.Kind.CASE
+            last, judged = None, 0
+            while True:
+                with transaction.atomic():
+                    rows = _window(model, ctx, last, batch)
+                    # The last window reaches to the end of the key space, so entries
+                    # past the last registry row are removed too.
+                    hi = rows[-1][0] if len(rows) == batch else None
+                    objs = _load(model, [pk for pk, candidate in rows if candidate])
+                    counts["written"] += _write_batch(kind, objs, last, hi, ctx, counts, fresh=rebuild)
+                judged += len(objs)
+                if progress:
+                    progress(kind, judged, counts["written"], time.monotonic() - started)
+                if hi is None:
+                    break
+                last = hi
     return counts

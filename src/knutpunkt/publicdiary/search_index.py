@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,22 @@ def clear() -> None:
     e = engine()
     if e is not None:
         e.clear(COLLECTION)
+
+
+@contextmanager
+def rebuilding():
+    """Around loading the whole collection after clear(): the engine may drop what makes
+    row-by-row writes slow (PostgreSQL: its GIN index) and builds it once at the end —
+    also when the load fails."""
+    e = engine()
+    if e is None or not hasattr(e, "begin_rebuild"):
+        yield
+        return
+    e.begin_rebuild(COLLECTION)
+    try:
+        yield
+    finally:
+        e.end_rebuild(COLLECTION)
 
 
 def build(pks: list) -> list[tuple[object, dict]]:
