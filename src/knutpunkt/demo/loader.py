@@ -124,12 +124,17 @@ def publish_demo_diaries(organisation) -> None:
     from knutpunkt.publicdiary.models import PublicationSettings
     from knutpunkt.publicdiary.services import publish_all
 
-    for authority in Authority.objects.filter(organisation=organisation, code__in=PUBLISHED_AUTHORITIES):
+    authorities = Authority.objects.filter(organisation=organisation, code__in=PUBLISHED_AUTHORITIES)
+    for authority in authorities:
         PublicationSettings.objects.update_or_create(
             authority=authority,
-            defaults={"enabled": True, "request_diary": authority.diaries.order_by("pk").first(), "delay_hours": 24},
+            defaults={"enabled": True, "request_diary": authority.diaries.order_by("pk").first(), "delay_hours": 0},
         )
+    # The demo's history happened on a travelling clock, but every row's updated_at is
+    # the real time of loading, so with the delay every entry would wait a day: publish
+    # (and index) the history without it, then set the usual delay for what comes next.
     publish_all()
+    PublicationSettings.objects.filter(authority__in=authorities).update(delay_hours=24)
 
 
 @dataclass
