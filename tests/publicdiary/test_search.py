@@ -208,7 +208,7 @@ def test_both_ways_of_reading_matches_agree_with_one_query(published, diary, reg
         case = registry.register_case(diary, actor=registrator, title=f"Garage nummer {n}")
         services.project(case)
     # Some share a registration time: then the reference decides.
-    Entry.objects.filter(public_title__startswith="Garage nummer 1").update(registered_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    Entry.objects.filter(public_title__startswith="Garage nummer 1").update(registered_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     monkeypatch.setattr(queries, "FEW", few)
     monkeypatch.setattr(queries, "WALK_FIRST", 1)  # many small reads: every keyset step is taken
     monkeypatch.setattr(queries, "CHUNK", 1)
