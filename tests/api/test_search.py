@@ -5,12 +5,13 @@ what the caller may not see, not even in a count."""
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from knutpunkt.organisations.models import Role, RoleAssignment
+from knutpunkt.organisations.models import Role
 from knutpunkt.registry import outbox, secrecy, services
 from knutpunkt.registry.models import Document, Party
 from knutpunkt.registry.queries import CaseSearch
 from knutpunkt.registry.queries import search_cases as registry_search
 from tests.factories import DiaryFactory, user_with_role
+from tests.search_world import detaljplan_world
 
 from .conftest import assert_problem, client_for
 
@@ -27,16 +28,7 @@ def dispatch():
 
 @pytest.fixture
 def world(diary, registrator):
-    other = DiaryFactory(prefix="BN", authority=diary.authority)
-    RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, diary=other)
-    old = services.register_case(diary, actor=registrator, title="Detaljplan för norra hamnen", description="nämner detaljplan en gång")
-    services.register_document(actor=registrator, case=old, direction=Document.Direction.INCOMING, title="Yttrande över detaljplan")
-    closed = services.register_case(diary, actor=registrator, title="Detaljplan detaljplan: södra kajen")
-    services.close_case(closed, actor=registrator)
-    elsewhere = services.register_case(other, actor=registrator, title="Bygglov inom detaljplan")
-    services.register_document(actor=registrator, case=elsewhere, direction=Document.Direction.OUTGOING, title="Beslut")
-    dispatch()
-    return {"old": old, "closed": closed, "elsewhere": elsewhere, "other": other}
+    return detaljplan_world(diary, registrator)
 
 
 def refs(body) -> list[str]:
@@ -56,7 +48,7 @@ def test_search_endpoint_answers_page_facets_and_snippets(api, world, diary):
         ("inkommande", "Inkommande", 1), ("utgaende", "Utgående", 1)}
     assert body["facets"]["process"] == [{"value": None, "label": "Utan process", "count": 3}]
     old = body["snippets"][str(world["old"].pk)]
-    assert {"label": "Beskrivning", "html": "nämner <mark>detaljplan</mark> en gång"} in old
+    assert {"label": "Beskrivning", "html": "Planarbete, nämner <mark>detaljplan</mark> en gång"} in old
     assert any(s["label"].startswith("Handling ") for s in old)
     assert set(body["snippets"]) == {c["id"] for c in body["results"]}
 

@@ -14,6 +14,7 @@ from knutpunkt.organisations.models import Role
 from knutpunkt.registry import outbox, secrecy, services
 from knutpunkt.registry.models import Document, Party
 from tests.factories import DiaryFactory, user_with_role
+from tests.search_world import detaljplan_world
 from tests.web.conftest import html_of
 
 pytestmark = pytest.mark.django_db
@@ -61,19 +62,7 @@ def references(html: str) -> list[str]:
 
 @pytest.fixture
 def world(diary, registrator):
-    other = DiaryFactory(prefix="BN", authority=diary.authority)
-    from knutpunkt.organisations.models import RoleAssignment
-
-    RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, diary=other)
-    old = services.register_case(diary, actor=registrator, title="Detaljplan för norra hamnen",
-                                 description="Planarbete, nämner detaljplan en gång")
-    services.register_document(actor=registrator, case=old, direction=Document.Direction.INCOMING, title="Yttrande över detaljplan")
-    closed = services.register_case(diary, actor=registrator, title="Detaljplan detaljplan: södra kajen")
-    services.close_case(closed, actor=registrator)
-    elsewhere = services.register_case(other, actor=registrator, title="Bygglov inom detaljplan")
-    services.register_document(actor=registrator, case=elsewhere, direction=Document.Direction.OUTGOING, title="Beslut")
-    dispatch()
-    return {"old": old, "closed": closed, "elsewhere": elsewhere, "other": other}
+    return detaljplan_world(diary, registrator)
 
 
 def test_text_search_shows_hits_facets_and_snippets(reg_client, world):
