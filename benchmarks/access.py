@@ -493,7 +493,6 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", verbosity=0)
     readers = None
@@ -512,18 +511,24 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
                                   f"search index {info['index_seconds']} s, ANALYZE {info['analyze_seconds']} s; "
                                   f"access group given to {granted} more restricted SN cases")
         out.append(result)
+    return {"vendor": vendor, "sizes": out, "notes": database_notes(vendor)}
+
+
+def database_notes(vendor: str, *, with_name: bool = False) -> list[str]:
+    """One line on the database the figures come from (also used by search.py)."""
+    from django.db import connection
+
     if vendor == "sqlite":
         import sqlite3
 
-        notes = [f"SQLite {sqlite3.sqlite_version}, file database, WAL."]
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-            cursor.execute("SHOW shared_buffers")
-            buffers = cursor.fetchone()[0]
-        notes = [f"PostgreSQL {version}, shared_buffers={buffers}."]
-    return {"vendor": vendor, "sizes": out, "notes": notes}
+        return [f"SQLite {sqlite3.sqlite_version}, file database, WAL."]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+    name = f", database {connection.settings_dict['NAME']!r}" if with_name else ""
+    return [f"PostgreSQL {version}, shared_buffers={buffers}{name}."]
 
 
 if __name__ == "__main__":

@@ -392,7 +392,6 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from knutpunkt.publicdiary.models import PublishedEntry
     from knutpunkt.registry.models import Case, Document
@@ -418,18 +417,7 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
             f"after {'/'.join(f'{x:.1f}' for x in load_after)}",
         ]
         out.append(result)
-    if vendor == "sqlite":
-        import sqlite3
-
-        notes = [f"SQLite {sqlite3.sqlite_version}, file database, WAL."]
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-            cursor.execute("SHOW shared_buffers")
-            buffers = cursor.fetchone()[0]
-        notes = [f"PostgreSQL {version}, shared_buffers={buffers}, database {connection.settings_dict['NAME']!r}."]
-    return {"vendor": vendor, "sizes": out, "notes": notes}
+    return {"vendor": vendor, "sizes": out, "notes": access_bench.database_notes(vendor, with_name=True)}
 
 
 if __name__ == "__main__":
