@@ -144,9 +144,17 @@ def print_table(results: list[dict]) -> None:
 # --- the child: one database, all sizes ------------------------------------------------------
 
 def child(args, sizes: list[int]) -> int:
+    return run_child(args, sizes, name="access", run=run_all)
+
+
+def run_child(args, sizes: list[int], *, name: str, run, extra_env: dict | None = None) -> int:
+    """The child process of a benchmark (also search.py's): a database of its own —
+    a SQLite file in a work folder, or a PostgreSQL database on the server given —
+    Django configured for it, `run(vendor, args, sizes)` printed as the result line;
+    everything removed afterwards unless --keep."""
     vendor = args._child
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=f"knutpunkt-bench-access-{vendor}-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=f"knutpunkt-bench-{name}-{vendor}-"))
+    (work / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it
     env = {
         "KNUTPUNKT_DATA_DIR": str(work),
         "KNUTPUNKT_SECRET_KEY": "benchmark-only-" + "x" * 40,
@@ -154,13 +162,14 @@ def child(args, sizes: list[int]) -> int:
         "KNUTPUNKT_LOG_LEVEL": "WARNING",
         "KNUTPUNKT_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SETTINGS_MODULE": "knutpunkt.settings.base",
+        **(extra_env or {}),
     }
     admin_url = None
     if vendor == "postgresql":
         admin_url = args.postgres
         env["KNUTPUNKT_DATABASE_URL"] = postgres_database(admin_url, args.pg_db, fresh=not args.keep)
     else:
-        db_file = work / "bench-access.sqlite3"
+        db_file = work / f"bench-{name}.sqlite3"
         if not args.keep and db_file.exists():
             db_file.unlink()
         env["KNUTPUNKT_DATABASE_URL"] = f"sqlite:///{db_file}"
@@ -168,7 +177,7 @@ def child(args, sizes: list[int]) -> int:
     if str(SRC) not in sys.path:
         sys.path.insert(0, str(SRC))
     try:
-        result = run_all(vendor, args, sizes)
+        result = run(vendor, args, sizes)
         print(RESULT_PREFIX + json.dumps(result), flush=True)
     finally:
         from django.db import connections

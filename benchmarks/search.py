@@ -37,10 +37,8 @@ import io
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -167,43 +165,10 @@ def print_table(results: list[dict]) -> None:
 # --- the child: one database, all sizes ------------------------------------------------------
 
 def child(args, sizes: list[int]) -> int:
-    vendor = args._child
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=f"knutpunkt-bench-search-{vendor}-"))
-    (work / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it
-    env = {
-        "KNUTPUNKT_DATA_DIR": str(work),
-        "KNUTPUNKT_SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "KNUTPUNKT_DEBUG": "0",
-        "KNUTPUNKT_LOG_LEVEL": "WARNING",
-        "KNUTPUNKT_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    return access_bench.run_child(args, sizes, name="search", run=run_all, extra_env={
         "KNUTPUNKT_PUBLIC_RATE_API": "1000000000/minute",  # one client asking many times
         "KNUTPUNKT_PUBLIC_RATE_PAGE": "1000000000/minute",
-        "DJANGO_SETTINGS_MODULE": "knutpunkt.settings.base",
-    }
-    admin_url = None
-    if vendor == "postgresql":
-        admin_url = args.postgres
-        env["KNUTPUNKT_DATABASE_URL"] = access_bench.postgres_database(admin_url, args.pg_db, fresh=not args.keep)
-    else:
-        db_file = work / "bench-search.sqlite3"
-        if not args.keep and db_file.exists():
-            db_file.unlink()
-        env["KNUTPUNKT_DATABASE_URL"] = f"sqlite:///{db_file}"
-    os.environ.update(env)
-    if str(SRC) not in sys.path:
-        sys.path.insert(0, str(SRC))
-    try:
-        result = run_all(vendor, args, sizes)
-        print(RESULT_PREFIX + json.dumps(result), flush=True)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if admin_url and not args.keep:
-            access_bench.drop_postgres_database(admin_url, args.pg_db)
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return 0
+    })
 
 
 def top_up(target: int, vendor: str, jobs: int, force_rebuild: bool = False) -> list[str]:
