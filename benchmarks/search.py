@@ -355,6 +355,7 @@ def measure_size(readers, args, cases: int) -> dict:
 def run_all(vendor: str, args, sizes: list[int]) -> dict:
     import django
 
+    started_at = commit()
     django.setup()
     from django.core.management import call_command
 
@@ -382,7 +383,9 @@ def run_all(vendor: str, args, sizes: list[int]) -> dict:
             f"after {'/'.join(f'{x:.1f}' for x in load_after)}",
         ]
         out.append(result)
-    return {"vendor": vendor, "sizes": out, "notes": access_bench.database_notes(vendor, with_name=True)}
+    notes = access_bench.database_notes(vendor, with_name=True)
+    notes.append(f"code: commit {started_at} when this database's run started (the tree may move on meanwhile)")
+    return {"vendor": vendor, "sizes": out, "notes": notes}
 
 
 if __name__ == "__main__":
