@@ -15,12 +15,13 @@ secrecy (ids and timestamps of registration differ).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -156,6 +157,32 @@ def generate(
     batch: int = 5000,
     progress=None,
 ) -> Result:
+    with _large_page_cache():
+        return _generate(
+            cases=cases, documents_per_case=documents_per_case, seed=seed, years=years, organisation=organisation,
+            batch=batch, progress=progress,
+        )
+
+
+@contextlib.contextmanager
+def _large_page_cache():
+    """SQLite's default page cache (2 MB) is small for indexes of millions of rows; a
+    larger one for the run saves re-reading index pages (≈ 10 % at 200 000 cases)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        before = int(cur.fetchone()[0])
+        cur.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {before}")
+
+
+def _generate(*, cases, documents_per_case, seed, years, organisation, batch, progress) -> Result:
     started = time.perf_counter()
     rng = random.Random(seed)
     org, diaries, registrar = ensure_organisation(organisation)
