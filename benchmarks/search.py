@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve()
 SRC = HERE.parent.parent / "src"
 sys.path.insert(0, str(HERE.parent))  # benchmarks/access.py: readers and database helpers
 
-import access as access_bench  # noqa: E402
+import access as access_bench
 
 RESULT_PREFIX = "BENCHMARK-RESULT "
 BENCH_DB = "knutpunkt_bench_search"
@@ -108,7 +108,7 @@ def main(argv=None) -> int:
             if value:
                 cmd += [flag, value]
         print(f"… {vendor}: {', '.join(map(str, sizes))} cases", file=sys.stderr, flush=True)
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
         for line in proc.stdout.splitlines():
             if line.startswith(RESULT_PREFIX):
                 results.append(json.loads(line[len(RESULT_PREFIX):]))
@@ -125,7 +125,7 @@ def main(argv=None) -> int:
 def commit() -> str:
     try:
         out = subprocess.run(["git", "-C", str(HERE.parent.parent), "describe", "--always", "--dirty"],
-                             capture_output=True, text=True, timeout=10)
+                             capture_output=True, text=True, timeout=10, check=False)
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"

@@ -26,8 +26,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from knutpunkt.core.ids import new_id
-from knutpunkt.publicdiary.models import PublicationSettings
 from knutpunkt.organisations.models import Authority, Diary, NumberSeries, Organisation, Role, RoleAssignment, Unit, User
+from knutpunkt.publicdiary.models import PublicationSettings
 from knutpunkt.registry.models import Case, CaseParty, Correspondent, Document, Party, PersonalDataLevel
 
 from . import vocabulary as v

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             last = [0.0]
 
-            def progress(done, total, seconds, name=name):
+            def progress(done, total, seconds, name=name, last=last):
                 if verbose and (seconds - last[0] >= 10 or done >= total):
                     last[0] = seconds
                     self.stdout.write(f"  sökindex {name}: {done}/{total} ({done / max(seconds, 1e-9):,.0f}/s)")
